@@ -1,0 +1,81 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "SIPswarm",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "sipswarm", targets: ["sipswarm"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // Message model, parser and serializer. No I/O.
+        .target(
+            name: "SIPCore",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")]
+        ),
+        // RFC 3261 transaction state machines: events in, actions out, injected clock.
+        .target(name: "SIPTransaction", dependencies: ["SIPCore"]),
+        // UDP and TCP channels, stream framing, connection reuse.
+        .target(
+            name: "SIPTransport",
+            dependencies: [
+                "SIPCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Immutable record value types (CDR, attempt, message) and their encoding.
+        .target(name: "Records"),
+        // Sessions (B2BUA), routing, CdrBuilder, record sinks, configuration model.
+        .target(
+            name: "Node",
+            dependencies: [
+                "SIPCore", "SIPTransaction", "SIPTransport", "Records",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // CLI: serve, demo; TOML configuration loading.
+        .executableTarget(
+            name: "sipswarm",
+            dependencies: [
+                "Node", "SIPCore", "Records",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "SIPCoreTests",
+            dependencies: ["SIPCore", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOTestUtils", package: "swift-nio")]
+        ),
+        .testTarget(name: "SIPTransactionTests", dependencies: ["SIPTransaction", "SIPCore"]),
+        .testTarget(name: "RecordsTests", dependencies: ["Records"]),
+        .testTarget(name: "NodeTests", dependencies: ["Node", "SIPCore", "Records", .product(name: "NIOCore", package: "swift-nio")]),
+        .testTarget(name: "sipswarmTests", dependencies: ["sipswarm", "Node"]),
+        // Start the built `sipswarm` binary and real sipp processes on loopback.
+        .testTarget(name: "IntegrationTests", dependencies: ["SIPCore", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
+    ]
+)
+
+for target in package.targets {
+    var settings = target.swiftSettings ?? []
+    settings.append(.swiftLanguageMode(.v6))
+    settings.append(.enableUpcomingFeature("InternalImportsByDefault"))
+    settings.append(.enableUpcomingFeature("MemberImportVisibility"))
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    target.swiftSettings = settings
+}

@@ -1,0 +1,2 @@
+import TOMLKit
+print("sipswarm")
