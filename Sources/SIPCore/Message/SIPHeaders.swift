@@ -1,0 +1,88 @@
+/// One header line: the name as written (kept for byte-stable serialization), its normalised
+/// name and the raw value with surrounding whitespace removed.
+public struct SIPHeaderField: Sendable, Hashable {
+    public var name: String
+    public var key: SIPHeaderName
+    public var value: String
+
+    public init(name: String, value: String) {
+        self.name = name
+        self.key = SIPHeaderName(name)
+        self.value = value
+    }
+}
+
+/// The ordered header list of a message. Order and spelling are preserved.
+public struct SIPHeaders: Sendable, Hashable, Sequence {
+    public private(set) var fields: [SIPHeaderField]
+
+    public init() { fields = [] }
+    public init(_ fields: [SIPHeaderField]) { self.fields = fields }
+
+    public var count: Int { fields.count }
+    public func makeIterator() -> IndexingIterator<[SIPHeaderField]> { fields.makeIterator() }
+
+    /// The value of the first header with this name.
+    public subscript(_ name: SIPHeaderName) -> String? {
+        for field in fields where field.key == name { return field.value }
+        return nil
+    }
+
+    /// Whether at least one header with this name is present.
+    public func contains(_ name: SIPHeaderName) -> Bool { self[name] != nil }
+
+    /// Every header line with this name, in order (each line may itself hold a comma list).
+    public func lines(_ name: SIPHeaderName) -> [String] {
+        fields.lazy.filter { $0.key == name }.map(\.value)
+    }
+
+    /// Every element with this name: repeated lines and comma-separated lists flattened (RFC 3261 §7.3.1).
+    public func values(_ name: SIPHeaderName) -> [String] {
+        var result: [String] = []
+        for field in fields where field.key == name {
+            result.append(contentsOf: HeaderValueSplitter.splitCommaList(field.value))
+        }
+        return result
+    }
+
+    /// Appends a header line.
+    public mutating func append(_ name: String, _ value: String) {
+        fields.append(SIPHeaderField(name: name, value: value))
+    }
+
+    /// Inserts a header line before all others (the new topmost Via).
+    public mutating func prepend(_ name: String, _ value: String) {
+        fields.insert(SIPHeaderField(name: name, value: value), at: 0)
+    }
+
+    /// Removes every line with this name.
+    public mutating func remove(_ name: SIPHeaderName) {
+        fields.removeAll { $0.key == name }
+    }
+
+    /// Sets the value: replaces the first line in place (keeping its position and spelling) and removes any others; appends when absent.
+    public mutating func set(_ name: String, _ value: String) {
+        let key = SIPHeaderName(name)
+        guard let first = fields.firstIndex(where: { $0.key == key }) else {
+            append(name, value)
+            return
+        }
+        fields[first].value = value
+        var index = fields.index(after: first)
+        while index < fields.endIndex {
+            if fields[index].key == key { fields.remove(at: index) } else { index += 1 }
+        }
+    }
+
+    /// Removes the first element of a possibly comma-separated header (the topmost Via of a response).
+    public mutating func removeFirstValue(_ name: SIPHeaderName) {
+        guard let index = fields.firstIndex(where: { $0.key == name }) else { return }
+        var elements = HeaderValueSplitter.splitCommaList(fields[index].value)
+        if elements.count <= 1 {
+            fields.remove(at: index)
+        } else {
+            elements.removeFirst()
+            fields[index].value = elements.joined(separator: ", ")
+        }
+    }
+}

@@ -1,0 +1,249 @@
+public import NIOCore
+
+/// Parses one complete SIP message from bytes (a UDP datagram or a frame cut by `SIPStreamFramer`).
+public struct SIPParser: Sendable {
+    public var limits: SIPParserLimits
+
+    public init(limits: SIPParserLimits = .default) {
+        self.limits = limits
+    }
+
+    /// How the message arrived: Content-Length rules differ (RFC 3261 §18.3).
+    public enum Framing: Sendable {
+        /// Missing Content-Length means "the rest of the datagram"; extra bytes are ignored.
+        case datagram
+        /// The frame is exactly one message; Content-Length is authoritative.
+        case stream
+    }
+
+    /// Parses a message; the buffer is not consumed.
+    public func parse(_ buffer: ByteBuffer, framing: Framing = .datagram) throws(SIPParseError) -> SIPMessage {
+        guard buffer.readableBytes <= limits.maxMessageBytes else {
+            throw SIPParseError(.messageTooLarge, "message of \(buffer.readableBytes) bytes exceeds \(limits.maxMessageBytes)")
+        }
+        let result: Result<(SIPStartLine, SIPHeaders, Int), SIPParseError> = buffer.withUnsafeReadableBytes { bytes in
+            do throws(SIPParseError) {
+                return .success(try parseHead(bytes))
+            } catch {
+                return .failure(error)
+            }
+        }
+        let (startLine, headers, bodyOffset) = try result.get()
+        let available = buffer.readableBytes - bodyOffset
+        let body: ByteBuffer
+        if let lengthText = headers[.contentLength] {
+            guard lengthText.utf8.count <= 10, let length = Int(lengthText), length >= 0 else {
+                throw SIPParseError(.invalidContentLength, "Content-Length is not a non-negative integer")
+            }
+            guard length <= available else {
+                throw SIPParseError(.bodyTruncated, "Content-Length \(length) but only \(available) body bytes")
+            }
+            body = buffer.getSlice(at: buffer.readerIndex + bodyOffset, length: length) ?? ByteBuffer()
+        } else {
+            switch framing {
+            case .datagram:
+                body = buffer.getSlice(at: buffer.readerIndex + bodyOffset, length: available) ?? ByteBuffer()
+            case .stream:
+                guard available == 0 else {
+                    throw SIPParseError(.invalidContentLength, "stream message with a body but no Content-Length")
+                }
+                body = ByteBuffer()
+            }
+        }
+        switch startLine {
+        case .request(let method, let uri):
+            try Self.validateRequestHeaders(headers, method: method)
+            return .request(SIPRequest(method: method, uri: uri, headers: headers, body: body))
+        case .response(let code, let reason):
+            try Self.validateResponseHeaders(headers)
+            return .response(SIPResponse(statusCode: code, reasonPhrase: reason, headers: headers, body: body))
+        }
+    }
+
+    enum SIPStartLine {
+        case request(SIPMethod, SIPURI)
+        case response(Int, String)
+    }
+
+    // Returns the start line, the headers and the offset of the first body byte.
+    private func parseHead(_ bytes: UnsafeRawBufferPointer) throws(SIPParseError) -> (SIPStartLine, SIPHeaders, Int) {
+        var cursor = 0
+        // RFC 3261 §7.5: CRLFs before the start line are ignored.
+        while cursor < bytes.count, bytes[cursor] == UInt8(ascii: "\r") || bytes[cursor] == UInt8(ascii: "\n") {
+            cursor += 1
+        }
+        guard let startLineEnd = try nextLine(bytes, from: cursor) else {
+            throw SIPParseError(.incomplete, "no complete start line")
+        }
+        let startLine = try parseStartLine(UnsafeRawBufferPointer(rebasing: bytes[cursor..<startLineEnd.contentEnd]))
+        cursor = startLineEnd.next
+
+        var fields: [SIPHeaderField] = []
+        fields.reserveCapacity(16)
+        while true {
+            guard let line = try nextLine(bytes, from: cursor) else {
+                throw SIPParseError(.incomplete, "header section not terminated by an empty line")
+            }
+            if line.contentEnd == cursor {
+                cursor = line.next
+                break
+            }
+            // Unfold continuation lines (RFC 3261 §7.3.1): a line starting with SP/HTAB continues the previous.
+            let value = UnsafeRawBufferPointer(rebasing: bytes[cursor..<line.contentEnd])
+            var next = line.next
+            var folded: [UInt8]?
+            while next < bytes.count, bytes[next] == UInt8(ascii: " ") || bytes[next] == UInt8(ascii: "\t") {
+                guard let continuation = try nextLine(bytes, from: next) else {
+                    throw SIPParseError(.incomplete, "folded header not terminated")
+                }
+                if folded == nil { folded = Array(value) }
+                folded?.append(UInt8(ascii: " "))
+                folded?.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[next..<continuation.contentEnd]))
+                if let folded, folded.count > limits.maxLineBytes {
+                    throw SIPParseError(.lineTooLong, "folded header line longer than \(limits.maxLineBytes) bytes")
+                }
+                next = continuation.next
+            }
+            let field: SIPHeaderField
+            if let folded {
+                let parsed: Result<SIPHeaderField, SIPParseError> = folded.withUnsafeBytes { unfolded in
+                    do throws(SIPParseError) { return .success(try parseHeaderLine(unfolded)) } catch { return .failure(error) }
+                }
+                field = try parsed.get()
+            } else {
+                field = try parseHeaderLine(value)
+            }
+            fields.append(field)
+            guard fields.count <= limits.maxHeaderCount else {
+                throw SIPParseError(.tooManyHeaders, "more than \(limits.maxHeaderCount) header lines")
+            }
+            cursor = next
+        }
+        return (startLine, SIPHeaders(fields), cursor)
+    }
+
+    private struct LineBounds {
+        var contentEnd: Int
+        var next: Int
+    }
+
+    // Finds the end of the line starting at `start`; accepts CRLF and, leniently, bare LF.
+    private func nextLine(_ bytes: UnsafeRawBufferPointer, from start: Int) throws(SIPParseError) -> LineBounds? {
+        var index = start
+        let limit = min(bytes.count, start + limits.maxLineBytes + 2)
+        while index < limit {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\n") {
+                let contentEnd = index > start && bytes[index - 1] == UInt8(ascii: "\r") ? index - 1 : index
+                return LineBounds(contentEnd: contentEnd, next: index + 1)
+            }
+            if byte == 0 {
+                throw SIPParseError(.malformedHeader, "NUL byte in message head")
+            }
+            index += 1
+        }
+        if limit < bytes.count {
+            throw SIPParseError(.lineTooLong, "line longer than \(limits.maxLineBytes) bytes")
+        }
+        return nil
+    }
+
+    private func parseStartLine(_ line: UnsafeRawBufferPointer) throws(SIPParseError) -> SIPStartLine {
+        let text = String(decoding: line, as: UTF8.self)
+        let parts = text.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count == 3 else {
+            throw SIPParseError(.malformedStartLine, "start line does not have three parts")
+        }
+        if parts[0].hasPrefix("SIP/") {
+            guard parts[0] == "SIP/2.0" else { throw SIPParseError(.unsupportedVersion, "unsupported SIP version") }
+            guard parts[1].utf8.count == 3, let code = Int(parts[1]), (100...699).contains(code) else {
+                throw SIPParseError(.malformedStartLine, "status code is not in 100...699")
+            }
+            return .response(code, String(parts[2]))
+        }
+        guard parts[2] == "SIP/2.0" else {
+            if parts[2].hasPrefix("SIP/") { throw SIPParseError(.unsupportedVersion, "unsupported SIP version") }
+            throw SIPParseError(.malformedStartLine, "request line does not end in SIP/2.0")
+        }
+        guard !parts[0].isEmpty, parts[0].utf8.allSatisfy(Self.isTokenByte) else {
+            throw SIPParseError(.malformedStartLine, "method is not a token")
+        }
+        let uri = try SIPURI(parsing: parts[1])
+        return .request(SIPMethod(String(parts[0])), uri)
+    }
+
+    private func parseHeaderLine(_ line: UnsafeRawBufferPointer) throws(SIPParseError) -> SIPHeaderField {
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")) else {
+            throw SIPParseError(.malformedHeader, "header line without ':'")
+        }
+        var nameEnd = colon
+        while nameEnd > 0, line[nameEnd - 1] == UInt8(ascii: " ") || line[nameEnd - 1] == UInt8(ascii: "\t") { nameEnd -= 1 }
+        guard nameEnd > 0 else { throw SIPParseError(.malformedHeader, "empty header name") }
+        let nameBytes = UnsafeRawBufferPointer(rebasing: line[0..<nameEnd])
+        guard nameBytes.allSatisfy(Self.isTokenByte) else {
+            throw SIPParseError(.malformedHeader, "header name is not a token")
+        }
+        var valueStart = colon + 1
+        var valueEnd = line.count
+        while valueStart < valueEnd, line[valueStart] == UInt8(ascii: " ") || line[valueStart] == UInt8(ascii: "\t") { valueStart += 1 }
+        while valueEnd > valueStart, line[valueEnd - 1] == UInt8(ascii: " ") || line[valueEnd - 1] == UInt8(ascii: "\t") { valueEnd -= 1 }
+        return SIPHeaderField(
+            name: String(decoding: nameBytes, as: UTF8.self),
+            value: String(decoding: UnsafeRawBufferPointer(rebasing: line[valueStart..<valueEnd]), as: UTF8.self)
+        )
+    }
+
+    // RFC 3261 §25.1 token characters.
+    static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            true
+        case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "!"), UInt8(ascii: "%"), UInt8(ascii: "*"),
+             UInt8(ascii: "_"), UInt8(ascii: "+"), UInt8(ascii: "`"), UInt8(ascii: "'"), UInt8(ascii: "~"):
+            true
+        default:
+            false
+        }
+    }
+
+    private static let requiredRequestHeaders: [SIPHeaderName] = [.via, .from, .to, .callID, .cseq]
+
+    private static func validateRequestHeaders(_ headers: SIPHeaders, method: SIPMethod) throws(SIPParseError) {
+        for name in requiredRequestHeaders where !headers.contains(name) {
+            throw SIPParseError(.missingHeader, "request without \(name) header")
+        }
+        try validateCommon(headers)
+        guard let cseqText = headers[.cseq] else { throw SIPParseError(.missingHeader, "request without cseq header") }
+        let cseq = try SIPCSeq(parsing: cseqText)
+        guard cseq.method == method else {
+            throw SIPParseError(.invalidHeaderValue, "CSeq method does not match the request method")
+        }
+        if let maxForwards = headers[.maxForwards] {
+            guard maxForwards.utf8.count <= 3, let hops = Int(maxForwards), (0...255).contains(hops) else {
+                throw SIPParseError(.invalidHeaderValue, "Max-Forwards is not 0...255")
+            }
+        }
+    }
+
+    private static func validateResponseHeaders(_ headers: SIPHeaders) throws(SIPParseError) {
+        for name in requiredRequestHeaders where !headers.contains(name) {
+            throw SIPParseError(.missingHeader, "response without \(name) header")
+        }
+        try validateCommon(headers)
+        guard let cseqText = headers[.cseq] else { throw SIPParseError(.missingHeader, "response without cseq header") }
+        _ = try SIPCSeq(parsing: cseqText)
+    }
+
+    // Checks the headers every hop relies on; anything else stays raw until someone needs it.
+    private static func validateCommon(_ headers: SIPHeaders) throws(SIPParseError) {
+        guard let topVia = headers.values(.via).first else { throw SIPParseError(.missingHeader, "empty Via") }
+        _ = try SIPVia(parsing: topVia)
+        guard let from = headers[.from] else { throw SIPParseError(.missingHeader, "request without from header") }
+        _ = try SIPNameAddress(parsing: from)
+        guard let to = headers[.to] else { throw SIPParseError(.missingHeader, "request without to header") }
+        _ = try SIPNameAddress(parsing: to)
+        guard let callID = headers[.callID], !callID.isEmpty, !callID.contains(where: { $0 == " " || $0 == "\t" }) else {
+            throw SIPParseError(.invalidHeaderValue, "Call-ID is empty or contains whitespace")
+        }
+    }
+}

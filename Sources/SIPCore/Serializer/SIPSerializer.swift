@@ -1,0 +1,69 @@
+public import NIOCore
+
+extension SIPRequest {
+    /// Writes the request as wire bytes. Headers are written as stored (name spelling kept).
+    public func serialize(into buffer: inout ByteBuffer) {
+        buffer.writeString(method.token)
+        buffer.writeStaticString(" ")
+        buffer.writeString(uri.description)
+        buffer.writeStaticString(" SIP/2.0\r\n")
+        SIPSerializer.writeHeadersAndBody(headers, body, into: &buffer)
+    }
+
+    /// The request as a new buffer.
+    public func serialized(allocator: ByteBufferAllocator = ByteBufferAllocator()) -> ByteBuffer {
+        var buffer = allocator.buffer(capacity: 512 + body.readableBytes)
+        serialize(into: &buffer)
+        return buffer
+    }
+}
+
+extension SIPResponse {
+    /// Writes the response as wire bytes.
+    public func serialize(into buffer: inout ByteBuffer) {
+        buffer.writeStaticString("SIP/2.0 ")
+        buffer.writeString(String(statusCode))
+        buffer.writeStaticString(" ")
+        buffer.writeString(reasonPhrase)
+        buffer.writeStaticString("\r\n")
+        SIPSerializer.writeHeadersAndBody(headers, body, into: &buffer)
+    }
+
+    /// The response as a new buffer.
+    public func serialized(allocator: ByteBufferAllocator = ByteBufferAllocator()) -> ByteBuffer {
+        var buffer = allocator.buffer(capacity: 384 + body.readableBytes)
+        serialize(into: &buffer)
+        return buffer
+    }
+}
+
+extension SIPMessage {
+    public func serialized(allocator: ByteBufferAllocator = ByteBufferAllocator()) -> ByteBuffer {
+        switch self {
+        case .request(let request): request.serialized(allocator: allocator)
+        case .response(let response): response.serialized(allocator: allocator)
+        }
+    }
+}
+
+enum SIPSerializer {
+    static func writeHeadersAndBody(_ headers: SIPHeaders, _ body: ByteBuffer, into buffer: inout ByteBuffer) {
+        var wroteContentLength = false
+        for field in headers.fields {
+            if field.key == .contentLength { wroteContentLength = true }
+            buffer.writeString(field.name)
+            buffer.writeStaticString(": ")
+            buffer.writeString(field.value)
+            buffer.writeStaticString("\r\n")
+        }
+        // Stream transports need Content-Length on every message (RFC 3261 §18.3).
+        if !wroteContentLength {
+            buffer.writeStaticString("Content-Length: ")
+            buffer.writeString(String(body.readableBytes))
+            buffer.writeStaticString("\r\n")
+        }
+        buffer.writeStaticString("\r\n")
+        var body = body
+        buffer.writeBuffer(&body)
+    }
+}
