@@ -1,0 +1,231 @@
+public import NIOCore
+import NIOPosix
+public import Logging
+public import SIPCore
+
+/// UDP and TCP listeners plus outbound connections, all on one event loop.
+///
+/// Every SIP message of the node is read, parsed and handed to the delegate on `eventLoop`, and
+/// the delegate answers on the same thread: no locks and no hops on the per-message path.
+// @unchecked Sendable: all mutable state is touched only on `eventLoop` (asserted at each entry point).
+public final class SIPTransportLayer: @unchecked Sendable {
+    public let eventLoop: any EventLoop
+    public let parser: SIPParser
+    public weak var delegate: (any SIPTransportDelegate)?
+    public private(set) var counters = SIPTransportCounters()
+
+    private let logger: Logger
+    private var udpChannels: [any Channel] = []
+    private var tcpServerChannels: [any Channel] = []
+    private var connections: [SIPConnectionID: any Channel] = [:]
+    private var connectionsByRemote: [SocketAddress: SIPConnectionID] = [:]
+    private var pendingConnects: [SocketAddress: [ByteBuffer]] = [:]
+    private var nextConnectionID: UInt64 = 1
+    private var closing = false
+
+    public init(eventLoop: any EventLoop, limits: SIPParserLimits, logger: Logger) {
+        self.eventLoop = eventLoop
+        self.parser = SIPParser(limits: limits)
+        self.logger = logger
+    }
+
+    /// Bound listener addresses, in bind order.
+    public private(set) var boundAddresses: [(SIPTransportProtocol, SocketAddress)] = []
+
+    /// Binds a UDP socket.
+    public func listenUDP(host: String, port: Int) -> EventLoopFuture<SocketAddress> {
+        let maxDatagram = parser.limits.maxMessageBytes
+        return DatagramBootstrap(group: eventLoop)
+            .channelOption(.socketOption(.so_reuseaddr), value: 1)
+            .channelOption(.socketOption(.so_rcvbuf), value: 8 << 20)
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: max(maxDatagram, 2048)))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(UDPInboundHandler(transport: self))
+                }
+            }
+            .bind(host: host, port: port)
+            .flatMapThrowing { channel in
+                self.eventLoop.preconditionInEventLoop()
+                self.udpChannels.append(channel)
+                guard let address = channel.localAddress else { throw SIPTransportError(.bindFailed, "UDP socket has no local address") }
+                self.boundAddresses.append((.udp, address))
+                return address
+            }
+    }
+
+    /// Binds a TCP listener.
+    public func listenTCP(host: String, port: Int) -> EventLoopFuture<SocketAddress> {
+        ServerBootstrap(group: eventLoop)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelOption(.backlog, value: 256)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try self.installStreamHandlers(on: channel, accepted: true)
+                }
+            }
+            .bind(host: host, port: port)
+            .flatMapThrowing { channel in
+                self.eventLoop.preconditionInEventLoop()
+                self.tcpServerChannels.append(channel)
+                guard let address = channel.localAddress else { throw SIPTransportError(.bindFailed, "TCP socket has no local address") }
+                self.boundAddresses.append((.tcp, address))
+                return address
+            }
+    }
+
+    /// Sends bytes. Must be called on `eventLoop`. Failures are reported to the delegate.
+    public func send(_ bytes: ByteBuffer, to destination: SIPDestination) {
+        eventLoop.preconditionInEventLoop()
+        switch destination.transport {
+        case .udp:
+            guard let channel = udpChannel(for: destination.address) else {
+                reportSendFailure(destination, SIPTransportError(.noListener, "no UDP socket to send from"))
+                return
+            }
+            counters.sent += 1
+            let envelope = AddressedEnvelope(remoteAddress: destination.address, data: bytes)
+            channel.writeAndFlush(envelope).whenFailure { error in
+                self.reportSendFailure(destination, error)
+            }
+        case .tcp:
+            if let id = destination.connection, let channel = connections[id] {
+                write(bytes, on: channel, destination: destination)
+            } else if let id = connectionsByRemote[destination.address], let channel = connections[id] {
+                write(bytes, on: channel, destination: destination)
+            } else {
+                connect(and: bytes, to: destination)
+            }
+        }
+    }
+
+    /// Sends a message (serialized here, once).
+    public func send(_ message: SIPMessage, to destination: SIPDestination) {
+        send(message.serialized(allocator: ByteBufferAllocator()), to: destination)
+    }
+
+    /// The address to put into Via/Contact for a transport: the first listener of that kind.
+    public func advertisedAddress(for transport: SIPTransportProtocol) -> (host: String, port: Int)? {
+        for (kind, address) in boundAddresses where kind == transport {
+            guard let ip = address.ipAddress, let port = address.port else { continue }
+            let host = address.protocol == .inet6 ? "[\(ip)]" : ip
+            return (host, port)
+        }
+        return nil
+    }
+
+    /// Closes listeners and connections.
+    public func close() -> EventLoopFuture<Void> {
+        eventLoop.flatSubmit {
+            self.closing = true
+            let channels: [any Channel] = self.udpChannels + self.tcpServerChannels + Array(self.connections.values)
+            self.udpChannels = []
+            self.tcpServerChannels = []
+            let closes = channels.map { $0.close(mode: .all).recover { _ in } }
+            return EventLoopFuture.andAllComplete(closes, on: self.eventLoop)
+        }
+    }
+
+    /// Stops accepting new TCP connections (graceful stop); UDP stays open for in-flight dialogs.
+    public func stopAcceptingConnections() -> EventLoopFuture<Void> {
+        eventLoop.flatSubmit {
+            let servers = self.tcpServerChannels
+            self.tcpServerChannels = []
+            return EventLoopFuture.andAllComplete(servers.map { $0.close().recover { _ in } }, on: self.eventLoop)
+        }
+    }
+
+    // MARK: - Inbound
+
+    func receive(_ bytes: ByteBuffer, from source: SIPSource) {
+        counters.received += 1
+        let framing: SIPParser.Framing = source.transport == .udp ? .datagram : .stream
+        do {
+            let message = try parser.parse(bytes, framing: framing)
+            delegate?.transportReceived(message, from: source)
+        } catch {
+            counters.malformed += 1
+            delegate?.transportReceivedMalformed(bytes, error: error, from: source)
+        }
+    }
+
+    func framingFailed(on connection: SIPConnectionID, error: any Error) {
+        counters.framingErrors += 1
+        logger.debug("closing TCP connection after framing error", metadata: ["connection": "\(connection)", "error": "\(error)"])
+        connections[connection]?.close(promise: nil)
+    }
+
+    // MARK: - TCP connections
+
+    func installStreamHandlers(on channel: any Channel, accepted: Bool) throws {
+        let id = SIPConnectionID(rawValue: nextConnectionID)
+        nextConnectionID += 1
+        if accepted { counters.connectionsAccepted += 1 } else { counters.connectionsOpened += 1 }
+        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(SIPStreamFramer(limits: parser.limits)))
+        try channel.pipeline.syncOperations.addHandler(TCPFrameHandler(transport: self, connection: id))
+        register(channel, as: id)
+    }
+
+    private func register(_ channel: any Channel, as id: SIPConnectionID) {
+        connections[id] = channel
+        if let remote = channel.remoteAddress { connectionsByRemote[remote] = id }
+        channel.closeFuture.whenComplete { _ in
+            self.connections[id] = nil
+            if let remote = channel.remoteAddress, self.connectionsByRemote[remote] == id {
+                self.connectionsByRemote[remote] = nil
+            }
+        }
+    }
+
+    private func connect(and bytes: ByteBuffer, to destination: SIPDestination) {
+        if pendingConnects[destination.address] != nil {
+            pendingConnects[destination.address]?.append(bytes)
+            return
+        }
+        guard !closing else {
+            reportSendFailure(destination, SIPTransportError(.closing, "transport is closing"))
+            return
+        }
+        pendingConnects[destination.address] = [bytes]
+        ClientBootstrap(group: eventLoop)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .connectTimeout(.seconds(3))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try self.installStreamHandlers(on: channel, accepted: false)
+                }
+            }
+            .connect(to: destination.address)
+            .whenComplete { result in
+                let queued = self.pendingConnects.removeValue(forKey: destination.address) ?? []
+                switch result {
+                case .success(let channel):
+                    if let id = self.connections.first(where: { $0.value === channel })?.key {
+                        self.connectionsByRemote[destination.address] = id
+                    }
+                    for buffer in queued { self.write(buffer, on: channel, destination: destination) }
+                case .failure(let error):
+                    for _ in queued { self.reportSendFailure(destination, error) }
+                }
+            }
+    }
+
+    private func write(_ bytes: ByteBuffer, on channel: any Channel, destination: SIPDestination) {
+        counters.sent += 1
+        channel.writeAndFlush(bytes).whenFailure { error in
+            self.reportSendFailure(destination, error)
+        }
+    }
+
+    private func udpChannel(for address: SocketAddress) -> (any Channel)? {
+        if udpChannels.count == 1 { return udpChannels[0] }
+        return udpChannels.first { $0.localAddress?.protocol == address.protocol } ?? udpChannels.first
+    }
+
+    private func reportSendFailure(_ destination: SIPDestination, _ error: any Error) {
+        counters.sendFailures += 1
+        logger.debug("send failed", metadata: ["destination": "\(destination.addressText)", "error": "\(error)"])
+        delegate?.transportFailedToSend(to: destination, error: error)
+    }
+}
