@@ -1,0 +1,6 @@
+/// The transport a leg's signalling used.
+public enum SignalingTransport: String, Sendable, Equatable, CaseIterable {
+    case udp
+    case tcp
+    case tls
+}
