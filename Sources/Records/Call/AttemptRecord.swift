@@ -20,9 +20,9 @@ public struct AttemptRecord: CanonicalRecord, Equatable {
     /// Where the attempt's INVITE/MESSAGE was sent, e.g. `udp:127.0.0.1:5080`.
     public let destination: String
     /// When the attempt's request was sent, UTC µs.
-    public let startUs: Int64
+    public let startMicros: Int64
     /// When the attempt ended, UTC µs.
-    public let endUs: Int64
+    public let endMicros: Int64
     /// The provider's final response code; nil when none came.
     public let responseCode: Int?
     /// The reason phrase of that response, or the node's reason for ending the attempt.
@@ -40,8 +40,8 @@ public struct AttemptRecord: CanonicalRecord, Equatable {
         providerID: String,
         bLegCallID: String?,
         destination: String,
-        startUs: Int64,
-        endUs: Int64,
+        startMicros: Int64,
+        endMicros: Int64,
         responseCode: Int?,
         reason: String?,
         outcome: AttemptOutcome
@@ -54,8 +54,8 @@ public struct AttemptRecord: CanonicalRecord, Equatable {
         self.providerID = providerID
         self.bLegCallID = bLegCallID
         self.destination = destination
-        self.startUs = startUs
-        self.endUs = endUs
+        self.startMicros = startMicros
+        self.endMicros = endMicros
         self.responseCode = responseCode
         self.reason = reason
         self.outcome = outcome
@@ -73,8 +73,8 @@ public struct AttemptRecord: CanonicalRecord, Equatable {
             "provider_id": .string(providerID),
             "b_call_id": bLegCallID.map(CanonicalJSON.string),
             "destination": .string(destination),
-            "start_us": .integer(startUs),
-            "end_us": .integer(endUs),
+            "start_us": .integer(startMicros),
+            "end_us": .integer(endMicros),
             "response_code": responseCode.map(CanonicalJSON.integer),
             "reason": reason.map(CanonicalJSON.string),
             "outcome": .string(outcome.rawValue),

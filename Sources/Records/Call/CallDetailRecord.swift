@@ -12,21 +12,21 @@ public struct CallDetailRecord: CanonicalRecord, Equatable {
     /// The node's session id.
     public let sessionID: String
     /// When the INVITE/MESSAGE was received, UTC µs.
-    public let setupUs: Int64
+    public let setupMicros: Int64
     /// When the first provisional response (1xx) was seen, UTC µs.
-    public let firstProvisionalUs: Int64?
+    public let firstProvisionalMicros: Int64?
     /// When the first 18x was seen (end of post-dial delay), UTC µs.
-    public let firstRingingUs: Int64?
+    public let firstRingingMicros: Int64?
     /// When the call was answered (2xx), UTC µs.
-    public let answerUs: Int64?
+    public let answerMicros: Int64?
     /// When the customer's ACK for the 2xx arrived, UTC µs.
-    public let ackUs: Int64?
+    public let ackMicros: Int64?
     /// When the session ended, UTC µs.
-    public let endUs: Int64
+    public let endMicros: Int64
     /// Post-dial delay in ms: setup to first 18x, or to answer when no 18x came; nil when neither happened.
-    public let pddMs: Int64?
+    public let pddMillis: Int64?
     /// Talk time in ms: answer to end; 0 when not answered.
-    public let durationMs: Int64
+    public let durationMillis: Int64
     /// The final SIP status code of the session toward the customer.
     public let finalCode: Int
     /// The reason phrase that went with `finalCode`.
@@ -50,18 +50,18 @@ public struct CallDetailRecord: CanonicalRecord, Equatable {
     /// The provider leg of the answering attempt, else of the last attempt.
     public let bLeg: CallLeg?
 
-    /// Creates a CDR; `pddMs` and `durationMs` are derived here from the timestamps.
+    /// Creates a CDR; `pddMillis` and `durationMillis` are derived here from the timestamps.
     public init(
         recordID: String,
         nodeID: String,
         service: ServiceKind,
         sessionID: String,
-        setupUs: Int64,
-        firstProvisionalUs: Int64?,
-        firstRingingUs: Int64?,
-        answerUs: Int64?,
-        ackUs: Int64?,
-        endUs: Int64,
+        setupMicros: Int64,
+        firstProvisionalMicros: Int64?,
+        firstRingingMicros: Int64?,
+        answerMicros: Int64?,
+        ackMicros: Int64?,
+        endMicros: Int64,
         finalCode: Int,
         finalReason: String?,
         q850Cause: Int?,
@@ -78,14 +78,14 @@ public struct CallDetailRecord: CanonicalRecord, Equatable {
         self.nodeID = nodeID
         self.service = service
         self.sessionID = sessionID
-        self.setupUs = setupUs
-        self.firstProvisionalUs = firstProvisionalUs
-        self.firstRingingUs = firstRingingUs
-        self.answerUs = answerUs
-        self.ackUs = ackUs
-        self.endUs = endUs
-        self.pddMs = (firstRingingUs ?? answerUs).map { Self.milliseconds(from: setupUs, to: $0) }
-        self.durationMs = answerUs.map { Self.milliseconds(from: $0, to: endUs) } ?? 0
+        self.setupMicros = setupMicros
+        self.firstProvisionalMicros = firstProvisionalMicros
+        self.firstRingingMicros = firstRingingMicros
+        self.answerMicros = answerMicros
+        self.ackMicros = ackMicros
+        self.endMicros = endMicros
+        self.pddMillis = (firstRingingMicros ?? answerMicros).map { Self.milliseconds(from: setupMicros, to: $0) }
+        self.durationMillis = answerMicros.map { Self.milliseconds(from: $0, to: endMicros) } ?? 0
         self.finalCode = finalCode
         self.finalReason = finalReason
         self.q850Cause = q850Cause

@@ -21,12 +21,12 @@ import Testing
             nodeID: "n1",
             service: .voice,
             sessionID: "s-1",
-            setupUs: 1_000_000,
-            firstProvisionalUs: 1_010_000,
-            firstRingingUs: 1_250_999,
-            answerUs: 3_000_000,
-            ackUs: 3_001_000,
-            endUs: 63_000_500,
+            setupMicros: 1_000_000,
+            firstProvisionalMicros: 1_010_000,
+            firstRingingMicros: 1_250_999,
+            answerMicros: 3_000_000,
+            ackMicros: 3_001_000,
+            endMicros: 63_000_500,
             finalCode: 200,
             finalReason: "OK",
             q850Cause: 16,
@@ -43,8 +43,8 @@ import Testing
 
     @Test func answeredCDRDerivesPDDAndDurationInWholeMilliseconds() {
         let cdr = Self.answeredCDR()
-        #expect(cdr.pddMs == 250)
-        #expect(cdr.durationMs == 60_000)
+        #expect(cdr.pddMillis == 250)
+        #expect(cdr.durationMillis == 60_000)
     }
 
     @Test func answeredCDRCanonicalLine() {
@@ -62,13 +62,13 @@ import Testing
     @Test func unansweredCDROmitsWhatDidNotHappen() {
         let cdr = CallDetailRecord(
             recordID: "cdr-2", nodeID: "n1", service: .message, sessionID: "s-2",
-            setupUs: 10, firstProvisionalUs: nil, firstRingingUs: nil, answerUs: nil, ackUs: nil, endUs: 5_000,
+            setupMicros: 10, firstProvisionalMicros: nil, firstRingingMicros: nil, answerMicros: nil, ackMicros: nil, endMicros: 5_000,
             finalCode: 503, finalReason: nil, q850Cause: nil, q850Text: nil,
             releasedBy: .node, releaseCause: .failure, customerID: "c1", providerID: nil, attempts: 0,
             aLeg: CallLeg(), bLeg: nil
         )
-        #expect(cdr.pddMs == nil)
-        #expect(cdr.durationMs == 0)
+        #expect(cdr.pddMillis == nil)
+        #expect(cdr.durationMillis == 0)
         let expected = #"{"a_leg":{},"attempts":0,"customer_id":"c1","duration_ms":0,"end_us":5000,"final_code":503,"#
             + #""id":"cdr-2","kind":"cdr","node":"n1","release_cause":"failure","released_by":"node","service":"message","#
             + #""session_id":"s-2","setup_us":10}"#
@@ -78,20 +78,20 @@ import Testing
     @Test func pddFallsBackToAnswerAndNeverGoesNegative() {
         let cdr = CallDetailRecord(
             recordID: "r", nodeID: "n", service: .voice, sessionID: "s",
-            setupUs: 2_000_000, firstProvisionalUs: nil, firstRingingUs: nil, answerUs: 2_400_000, ackUs: nil,
-            endUs: 1_000_000, finalCode: 200, finalReason: nil, q850Cause: nil, q850Text: nil,
+            setupMicros: 2_000_000, firstProvisionalMicros: nil, firstRingingMicros: nil, answerMicros: 2_400_000, ackMicros: nil,
+            endMicros: 1_000_000, finalCode: 200, finalReason: nil, q850Cause: nil, q850Text: nil,
             releasedBy: .provider, releaseCause: .normal, customerID: "c", providerID: "p", attempts: 1,
             aLeg: CallLeg(), bLeg: nil
         )
-        #expect(cdr.pddMs == 400)
-        #expect(cdr.durationMs == 0)
+        #expect(cdr.pddMillis == 400)
+        #expect(cdr.durationMillis == 0)
     }
 
     @Test func attemptCanonicalLine() {
         let attempt = AttemptRecord(
             recordID: "att-1", nodeID: "n1", sessionID: "s-1", cdrRecordID: "cdr-1", attemptNumber: 2,
             providerID: "p2", bLegCallID: "b2", destination: "udp:127.0.0.1:5081",
-            startUs: 7, endUs: 9, responseCode: nil, reason: "Request Timeout", outcome: .failedOver
+            startMicros: 7, endMicros: 9, responseCode: nil, reason: "Request Timeout", outcome: .failedOver
         )
         let expected = #"{"attempt":2,"b_call_id":"b2","cdr_id":"cdr-1","destination":"udp:127.0.0.1:5081","#
             + #""end_us":9,"id":"att-1","kind":"attempt","node":"n1","outcome":"failed_over","provider_id":"p2","#

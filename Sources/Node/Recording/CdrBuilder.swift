@@ -1,0 +1,183 @@
+public import Records
+
+/// Accumulates one session's facts from its first request to its end, then yields its records.
+///
+/// Owned by one session and not shared: it is a value, mutated in place. Timestamps are first-wins,
+/// so retransmissions never move them. After `finish`, recording calls are ignored (a late
+/// retransmission must not change an emitted record) and a second `finish` throws.
+public struct CdrBuilder: Sendable {
+    /// The CDR's record id, known from the start so attempts can reference it.
+    public let recordID: String
+    /// The node handling the session.
+    public let nodeID: String
+    /// The node's session id.
+    public let sessionID: String
+    /// Voice or message.
+    public let service: ServiceKind
+    /// When the INVITE/MESSAGE arrived, UTC µs.
+    public let setupMicros: Int64
+    /// The originating carrier.
+    public let customerID: String
+
+    /// The customer leg as known so far.
+    public private(set) var aLeg: CallLeg
+    /// When the first 1xx was seen, UTC µs.
+    public private(set) var firstProvisionalMicros: Int64?
+    /// When the first 18x was seen, UTC µs.
+    public private(set) var firstRingingMicros: Int64?
+    /// When the call was answered, UTC µs.
+    public private(set) var answerMicros: Int64?
+    /// When the customer's ACK arrived, UTC µs.
+    public private(set) var ackMicros: Int64?
+    /// Whether `finish` has run.
+    public private(set) var isFinished = false
+
+    private var q850Cause: Int?
+    private var q850Text: String?
+    private var attempts: [Attempt] = []
+    private var answeringAttemptIndex: Int?
+    private let makeRecordID: @Sendable () -> String
+
+    /// Starts the record of a session at its first INVITE/MESSAGE.
+    public init(
+        nodeID: String,
+        sessionID: String,
+        service: ServiceKind,
+        setupAt setupMicros: Int64,
+        customerID: String,
+        aLeg: CallLeg,
+        makeRecordID: @escaping @Sendable () -> String = RecordID.random
+    ) {
+        self.makeRecordID = makeRecordID
+        self.recordID = makeRecordID()
+        self.nodeID = nodeID
+        self.sessionID = sessionID
+        self.service = service
+        self.setupMicros = setupMicros
+        self.customerID = customerID
+        self.aLeg = aLeg
+    }
+
+    /// How many attempts have begun.
+    public var attemptCount: Int { attempts.count }
+
+    /// Whether the latest attempt has begun and not ended.
+    public var hasOpenAttempt: Bool { attempts.last?.isOpen ?? false }
+
+    /// Notes a provisional response; sets the first-provisional time, and the first-ringing time for 180...189.
+    public mutating func provisional(code: Int, at time: Int64) {
+        guard !isFinished, (100...199).contains(code) else { return }
+        firstProvisionalMicros = firstProvisionalMicros ?? time
+        if (180...189).contains(code) {
+            firstRingingMicros = firstRingingMicros ?? time
+        }
+    }
+
+    /// Notes the answer (2xx); the open attempt, if any, becomes the answering one.
+    public mutating func answered(code: Int = 200, at time: Int64) {
+        guard !isFinished, answerMicros == nil else { return }
+        answerMicros = time
+        if let index = attempts.indices.last, attempts[index].isOpen {
+            answeringAttemptIndex = index
+            attempts[index].responseCode = code
+        }
+    }
+
+    /// Notes the customer's ACK for the 2xx.
+    public mutating func acked(at time: Int64) {
+        guard !isFinished else { return }
+        ackMicros = ackMicros ?? time
+    }
+
+    /// Records an RFC 3326 Reason header's Q.850 cause; the latest one wins, so the CDR carries the final cause.
+    public mutating func reason(q850Cause cause: Int, text: String?) {
+        guard !isFinished else { return }
+        q850Cause = cause
+        q850Text = text
+    }
+
+    /// Adds facts learned later about the A leg (our tag, the peer's User-Agent).
+    public mutating func updateALeg(_ facts: CallLeg) {
+        guard !isFinished else { return }
+        aLeg = aLeg.merging(facts)
+    }
+
+    /// Starts the next attempt and returns its 1-based number.
+    ///
+    /// An attempt still open is first closed at `time` as `failed_over`: the session moved on without ending it.
+    @discardableResult
+    public mutating func beginAttempt(provider: String, destination: String, bLeg: CallLeg, at time: Int64) -> Int {
+        guard !isFinished else { return attempts.count }
+        if let index = attempts.indices.last, attempts[index].isOpen {
+            attempts[index].close(code: nil, reason: nil, outcome: .failedOver, at: time)
+        }
+        let number = attempts.count + 1
+        attempts.append(Attempt(
+            number: number,
+            recordID: makeRecordID(),
+            providerID: provider,
+            destination: destination,
+            startMicros: time,
+            bLeg: bLeg
+        ))
+        return number
+    }
+
+    /// Ends the open attempt; ignored when no attempt is open (its end is already recorded, first wins).
+    public mutating func endAttempt(code: Int?, reason: String?, outcome: AttemptOutcome, at time: Int64) {
+        guard !isFinished, let index = attempts.indices.last, attempts[index].isOpen else { return }
+        attempts[index].close(code: code, reason: reason, outcome: outcome, at: time)
+    }
+
+    /// Adds facts learned later about the latest attempt's B leg (remote tag, Server header); ignored before any attempt.
+    public mutating func updateBLeg(_ facts: CallLeg) {
+        guard !isFinished, let index = attempts.indices.last else { return }
+        attempts[index].bLeg = attempts[index].bLeg.merging(facts)
+    }
+
+    /// Ends the session and returns its CDR and attempts; an attempt still open is closed at `time`.
+    public mutating func finish(
+        finalCode: Int,
+        reason finalReason: String?,
+        releasedBy: ReleasedBy,
+        cause: ReleaseCause,
+        at time: Int64
+    ) throws(CdrBuilderError) -> SessionRecords {
+        guard !isFinished else {
+            throw CdrBuilderError(.alreadyFinished, reason: "finish called twice for one session")
+        }
+        isFinished = true
+        if let index = attempts.indices.last, attempts[index].isOpen {
+            let outcome = Self.outcomeOfOpenAttempt(answered: index == answeringAttemptIndex, cause: cause)
+            attempts[index].close(code: nil, reason: nil, outcome: outcome, at: time)
+        }
+        let carrying = answeringAttemptIndex.map { attempts[$0] } ?? attempts.last
+        let cdr = CallDetailRecord(
+            recordID: recordID,
+            nodeID: nodeID,
+            service: service,
+            sessionID: sessionID,
+            setupMicros: setupMicros,
+            firstProvisionalMicros: firstProvisionalMicros,
+            firstRingingMicros: firstRingingMicros,
+            answerMicros: answerMicros,
+            ackMicros: ackMicros,
+            endMicros: time,
+            finalCode: finalCode,
+            finalReason: finalReason,
+            q850Cause: q850Cause,
+            q850Text: q850Text,
+            releasedBy: releasedBy,
+            releaseCause: cause,
+            customerID: customerID,
+            providerID: carrying?.providerID,
+            attempts: attempts.count,
+            aLeg: aLeg,
+            bLeg: carrying?.bLeg
+        )
+        let attemptRecords = attempts.map {
+            $0.record(nodeID: nodeID, sessionID: sessionID, cdrRecordID: recordID, closedAt: time)
+        }
+        return SessionRecords(cdr: cdr, attempts: attemptRecords)
+    }
+}

@@ -1,0 +1,30 @@
+public import Records
+import Synchronization
+
+/// Keeps every emitted session in memory, in emit order; for tests. Thread-safe.
+public final class InMemoryRecordSink: RecordSink {
+    private let sessions = Mutex<[SessionRecords]>([])
+
+    /// Creates an empty sink.
+    public init() {}
+
+    /// Stores the session's records.
+    public func emit(_ records: SessionRecords) {
+        sessions.withLock { $0.append(records) }
+    }
+
+    /// Every session emitted so far.
+    public var emitted: [SessionRecords] {
+        sessions.withLock { $0 }
+    }
+
+    /// Every CDR emitted so far.
+    public var cdrs: [CallDetailRecord] {
+        emitted.map(\.cdr)
+    }
+
+    /// Every attempt record emitted so far.
+    public var attempts: [AttemptRecord] {
+        emitted.flatMap(\.attempts)
+    }
+}
