@@ -1,0 +1,182 @@
+import Logging
+import NIOCore
+import SIPCore
+import SIPTransaction
+import SIPTransport
+
+/// Runs one client transaction: owns its state machine, the request bytes and its timers, and
+/// performs the machine's actions. Confined to the node's event loop.
+final class ClientTransactionDriver {
+    enum Machine {
+        case invite(ClientInviteTransaction)
+        case nonInvite(ClientNonInviteTransaction)
+    }
+
+    /// What the owner hears about.
+    enum Event {
+        case response(SIPResponse)
+        case timeout
+        case transportFailure
+    }
+
+    let branch: String
+    let request: SIPRequest
+    let destination: SIPDestination
+    private let requestBytes: ByteBuffer
+    private var machine: Machine
+    private var timers: [TransactionTimer: Scheduled<Void>] = [:]
+    private var lastFailureResponse: SIPResponse?
+    private(set) var receivedProvisional = false
+    private(set) var finished = false
+    private unowned let engine: NodeEngine
+    var onEvent: (Event) -> Void
+
+    init(engine: NodeEngine, branch: String, request: SIPRequest, destination: SIPDestination, onEvent: @escaping (Event) -> Void) {
+        self.engine = engine
+        self.branch = branch
+        self.request = request
+        self.destination = destination
+        self.requestBytes = request.serialized()
+        let reliable = destination.transport == .tcp
+        if request.method == .invite {
+            machine = .invite(ClientInviteTransaction(reliableTransport: reliable, timers: engine.transactionTimers))
+        } else {
+            machine = .nonInvite(ClientNonInviteTransaction(reliableTransport: reliable, timers: engine.transactionTimers))
+        }
+        self.onEvent = onEvent
+    }
+
+    var isInvite: Bool {
+        if case .invite = machine { return true }
+        return false
+    }
+
+    func start() {
+        switch machine {
+        case .invite(var invite):
+            let actions = invite.start()
+            machine = .invite(invite)
+            perform(actions, response: nil)
+        case .nonInvite(var nonInvite):
+            let actions = nonInvite.start()
+            machine = .nonInvite(nonInvite)
+            perform(nonInvite: actions, response: nil)
+        }
+    }
+
+    func received(_ response: SIPResponse) {
+        if response.statusCode > 100, response.statusCode < 200 { receivedProvisional = true }
+        switch machine {
+        case .invite(var invite):
+            let actions = invite.receivedResponse(statusCode: response.statusCode)
+            machine = .invite(invite)
+            if response.statusCode >= 300 && lastFailureResponse == nil { lastFailureResponse = response }
+            perform(actions, response: response)
+        case .nonInvite(var nonInvite):
+            let actions = nonInvite.receivedResponse(statusCode: response.statusCode)
+            machine = .nonInvite(nonInvite)
+            perform(nonInvite: actions, response: response)
+        }
+    }
+
+    func timerFired(_ timer: TransactionTimer) {
+        timers[timer] = nil
+        switch machine {
+        case .invite(var invite):
+            let actions = invite.timerFired(timer)
+            machine = .invite(invite)
+            perform(actions, response: nil)
+        case .nonInvite(var nonInvite):
+            let actions = nonInvite.timerFired(timer)
+            machine = .nonInvite(nonInvite)
+            perform(nonInvite: actions, response: nil)
+        }
+    }
+
+    func transportFailed() {
+        switch machine {
+        case .invite(var invite):
+            let actions = invite.transportError()
+            machine = .invite(invite)
+            perform(actions, response: nil)
+        case .nonInvite(var nonInvite):
+            let actions = nonInvite.transportError()
+            machine = .nonInvite(nonInvite)
+            perform(nonInvite: actions, response: nil)
+        }
+    }
+
+    /// Stops every timer and forgets the transaction (owner gave up on it).
+    func abandon() {
+        terminate()
+    }
+
+    private func perform(_ actions: [ClientInviteTransaction.Action], response: SIPResponse?) {
+        for action in actions {
+            switch action {
+            case .transmitRequest:
+                engine.transport.send(requestBytes, to: destination)
+            case .sendACK:
+                if let failure = response ?? lastFailureResponse {
+                    engine.transport.send(SIPMessage.request(MessageFactory.hopByHopACK(for: request, response: failure)), to: destination)
+                }
+            case .deliverResponse:
+                if let response { notify(.response(response)) }
+            case .startTimer(let timer, let duration):
+                schedule(timer, duration)
+            case .cancelTimer(let timer):
+                timers.removeValue(forKey: timer)?.cancel()
+            case .timeout:
+                notify(.timeout)
+            case .transportFailure:
+                notify(.transportFailure)
+            case .terminated:
+                terminate()
+            case .protocolViolation(let error):
+                engine.logger.debug("client INVITE transaction ignored an event", metadata: ["reason": "\(error)"])
+            }
+        }
+    }
+
+    private func perform(nonInvite actions: [ClientNonInviteTransaction.Action], response: SIPResponse?) {
+        for action in actions {
+            switch action {
+            case .transmitRequest:
+                engine.transport.send(requestBytes, to: destination)
+            case .deliverResponse:
+                if let response { notify(.response(response)) }
+            case .startTimer(let timer, let duration):
+                schedule(timer, duration)
+            case .cancelTimer(let timer):
+                timers.removeValue(forKey: timer)?.cancel()
+            case .timeout:
+                notify(.timeout)
+            case .transportFailure:
+                notify(.transportFailure)
+            case .terminated:
+                terminate()
+            case .protocolViolation(let error):
+                engine.logger.debug("client transaction ignored an event", metadata: ["reason": "\(error)"])
+            }
+        }
+    }
+
+    private func notify(_ event: Event) {
+        onEvent(event)
+    }
+
+    private func schedule(_ timer: TransactionTimer, _ duration: Duration) {
+        timers.removeValue(forKey: timer)?.cancel()
+        timers[timer] = engine.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(duration: duration)) { [weak self] in
+            self?.timerFired(timer)
+        }
+    }
+
+    private func terminate() {
+        guard !finished else { return }
+        finished = true
+        for (_, scheduled) in timers { scheduled.cancel() }
+        timers.removeAll()
+        engine.clientTransactionTerminated(branch: branch)
+    }
+}

@@ -1,0 +1,308 @@
+import Logging
+import NIOCore
+import Records
+import SIPCore
+import SIPTransaction
+import SIPTransport
+
+/// The SIP core of a node: matches every inbound message to a transaction or session and runs
+/// them. One instance per node, confined to one event loop, so the per-message path has no locks.
+final class NodeEngine: SIPTransportDelegate {
+    let configuration: NodeConfiguration
+    let transport: SIPTransportLayer
+    let sink: any RecordSink
+    let clock: any MicrosecondClock
+    let logger: Logger
+    let transactionTimers: TransactionTimers
+    let customers: CustomerDirectory
+    let providers: [ProviderTarget]
+    var ids: IdentifierGenerator
+    var eventLoop: any EventLoop { transport.eventLoop }
+    var statistics = NodeStatistics()
+
+    private var clientTransactions: [String: ClientTransactionDriver] = [:]
+    private var serverTransactions: [ServerTransactionKey: ServerTransactionDriver] = [:]
+    private var sessionsByALeg: [String: B2BUASession] = [:]
+    private var sessionsByBLeg: [String: B2BUASession] = [:]
+    private(set) var activeSessions: [String: B2BUASession] = [:]
+    /// While draining, new sessions get 503 with Retry-After.
+    private(set) var refusingNewSessions = false
+    private var localAddresses: [SIPTransportProtocol: LocalAddress] = [:]
+
+    init(
+        configuration: NodeConfiguration, transport: SIPTransportLayer, sink: any RecordSink,
+        clock: any MicrosecondClock, providers: [ProviderTarget], logger: Logger
+    ) {
+        self.configuration = configuration
+        self.transport = transport
+        self.sink = sink
+        self.clock = clock
+        self.logger = logger
+        self.providers = providers
+        self.customers = CustomerDirectory(configuration.customers)
+        self.transactionTimers = TransactionTimers(t1: configuration.sip.t1, t2: configuration.sip.t2, t4: configuration.sip.t4)
+        let host = configuration.listen.first?.host ?? "127.0.0.1"
+        self.ids = IdentifierGenerator(nodeID: configuration.nodeID, host: host)
+    }
+
+    /// Called once the listeners are bound, so Via and Contact carry the real ports.
+    func listenersBound() {
+        for kind in [SIPTransportProtocol.udp, .tcp] {
+            if let address = transport.advertisedAddress(for: kind) {
+                localAddresses[kind] = LocalAddress(transport: kind, host: address.host, port: address.port)
+            }
+        }
+    }
+
+    func localAddress(for kind: SIPTransportProtocol) -> LocalAddress {
+        localAddresses[kind] ?? localAddresses.values.first ?? LocalAddress(transport: kind, host: "127.0.0.1", port: 5060)
+    }
+
+    func now() -> Int64 { clock.nowMicroseconds() }
+
+    // MARK: - Transport delegate
+
+    func transportReceived(_ message: SIPMessage, from source: SIPSource) {
+        switch message {
+        case .request(var request):
+            SIPViaStamping.stampReceived(on: &request, from: source)
+            handle(request, from: source)
+        case .response(let response):
+            handle(response, from: source)
+        }
+    }
+
+    func transportReceivedMalformed(_ bytes: ByteBuffer, error: SIPParseError, from source: SIPSource) {
+        statistics.malformed += 1
+        if let badRequest = BadRequestResponder.response(for: bytes, error: error, limits: transport.parser.limits) {
+            statistics.badRequestsAnswered += 1
+            transport.send(.response(badRequest), to: source.replyDestination)
+        }
+    }
+
+    func transportFailedToSend(to destination: SIPDestination, error: any Error) {
+        // Client transactions to that destination learn about it; responses are lost like on UDP.
+        for driver in clientTransactions.values where driver.destination == destination && !driver.finished {
+            driver.transportFailed()
+        }
+    }
+
+    // MARK: - Requests
+
+    private func handle(_ request: SIPRequest, from source: SIPSource) {
+        statistics.requests += 1
+        switch request.method {
+        case .ack:
+            handleACK(request)
+            return
+        case .cancel:
+            handleCancel(request, from: source)
+            return
+        case .invite, .bye, .options, .register, .message, .info, .update, .prack, .subscribe, .notify, .publish, .refer, .other:
+            break
+        }
+        guard let key = ServerTransactionKey(request) else {
+            // RFC 2543 peers without a magic cookie: answered statelessly.
+            respondStatelessly(400, to: request, from: source, reason: "Bad Request (branch without magic cookie)")
+            return
+        }
+        if let existing = serverTransactions[key] {
+            existing.receivedRetransmission()
+            return
+        }
+        if request.to?.tag != nil {
+            handleInDialog(request, key: key, from: source)
+        } else {
+            handleOutOfDialog(request, key: key, from: source)
+        }
+    }
+
+    private func handleOutOfDialog(_ request: SIPRequest, key: ServerTransactionKey, from source: SIPSource) {
+        switch request.method {
+        case .options:
+            respondStatelessly(200, to: request, from: source, extra: [("Allow", Self.allowedMethods), ("Accept", "application/sdp")])
+            return
+        case .invite, .message:
+            break
+        case .bye, .info, .update, .prack, .notify, .refer:
+            respondStatelessly(481, to: request, from: source)
+            return
+        case .register, .subscribe, .publish, .other, .ack, .cancel:
+            respondStatelessly(405, to: request, from: source, extra: [("Allow", Self.allowedMethods)])
+            return
+        }
+        guard let customer = customers.customer(for: source.remote) else {
+            statistics.forbidden += 1
+            respondStatelessly(403, to: request, from: source)
+            return
+        }
+        if let hops = request.headers[.maxForwards].flatMap({ Int($0) }), hops <= 0 {
+            respondStatelessly(483, to: request, from: source)
+            return
+        }
+        if isLooped(request) {
+            respondStatelessly(482, to: request, from: source)
+            return
+        }
+        guard request.uri.scheme != .tel || request.uri.user != nil else {
+            respondStatelessly(416, to: request, from: source)
+            return
+        }
+        if refusingNewSessions {
+            statistics.refusedWhileDraining += 1
+            respondStatelessly(503, to: request, from: source, extra: [("Retry-After", "30")])
+            return
+        }
+        guard let callID = request.callID, sessionsByALeg[callID] == nil else {
+            // Same Call-ID, new branch, no To tag: a merged or forked request (RFC 3261 §8.2.2.2).
+            respondStatelessly(482, to: request, from: source)
+            return
+        }
+        let server = ServerTransactionDriver(engine: self, key: key, request: request, replyTo: source.replyDestination)
+        serverTransactions[key] = server
+        let session = B2BUASession(engine: self, id: ids.sessionID(), customer: customer, request: request, source: source, server: server)
+        sessionsByALeg[callID] = session
+        activeSessions[session.id] = session
+        statistics.sessionsStarted += 1
+        session.start()
+    }
+
+    private func handleInDialog(_ request: SIPRequest, key: ServerTransactionKey, from source: SIPSource) {
+        guard let callID = request.callID else { return }
+        let server = ServerTransactionDriver(engine: self, key: key, request: request, replyTo: source.replyDestination)
+        serverTransactions[key] = server
+        server.start()
+        if let session = sessionsByALeg[callID] {
+            session.receivedInDialog(request, leg: .customer, server: server)
+        } else if let session = sessionsByBLeg[callID] {
+            session.receivedInDialog(request, leg: .provider, server: server)
+        } else {
+            server.respond(MessageFactory.local(481, to: request, toTag: nil, userAgent: configuration.sip.userAgent))
+        }
+    }
+
+    private func handleACK(_ request: SIPRequest) {
+        // ACK for a non-2xx final shares the INVITE's branch (RFC 3261 §17.2.3).
+        if let key = ServerTransactionKey(request, methodOverride: .invite), let server = serverTransactions[key] {
+            server.receivedACK()
+            return
+        }
+        guard let callID = request.callID else { return }
+        if let session = sessionsByALeg[callID] {
+            session.receivedACK(request, leg: .customer)
+        } else if let session = sessionsByBLeg[callID] {
+            session.receivedACK(request, leg: .provider)
+        }
+        // Otherwise a late ACK after the session ended: nothing to do (ACKs are never answered).
+    }
+
+    private func handleCancel(_ request: SIPRequest, from source: SIPSource) {
+        guard let inviteKey = ServerTransactionKey(request, methodOverride: .invite),
+              let invite = serverTransactions[inviteKey], invite.request.method == .invite,
+              let callID = request.callID, let session = sessionsByALeg[callID]
+        else {
+            respondStatelessly(481, to: request, from: source)
+            return
+        }
+        let outcome = invite.cancelOutcome()
+        respondStatelessly(outcome.cancelStatusCode, to: request, from: source)
+        if outcome.sendsRequestTerminated {
+            session.customerCancelled()
+        }
+    }
+
+    private func isLooped(_ request: SIPRequest) -> Bool {
+        let prefix = ids.branchPrefix
+        for via in request.headers.values(.via) where via.contains(prefix) {
+            return true
+        }
+        return false
+    }
+
+    /// Answers without keeping transaction state (OPTIONS, 403, 481 ...). Retransmissions get the same answer again.
+    func respondStatelessly(_ code: Int, to request: SIPRequest, from source: SIPSource, reason: String? = nil, extra: [(String, String)] = []) {
+        let toTag = request.to?.tag == nil && code > 100 ? ids.tag() : nil
+        let response = MessageFactory.local(code, to: request, toTag: toTag, userAgent: configuration.sip.userAgent, reason: reason, extra: extra)
+        transport.send(.response(response), to: source.replyDestination)
+    }
+
+    static let allowedMethods = "INVITE, ACK, BYE, CANCEL, OPTIONS, MESSAGE, INFO, UPDATE"
+
+    // MARK: - Responses
+
+    private func handle(_ response: SIPResponse, from source: SIPSource) {
+        statistics.responses += 1
+        // A CANCEL shares its INVITE's branch; its transaction is keyed apart (RFC 3261 §17.1.3).
+        let key = response.topVia?.branch.map { response.cseq?.method == .cancel ? $0 + "#cancel" : $0 }
+        guard let key, let driver = clientTransactions[key] else {
+            // A 2xx retransmission after our client transaction ended: the session re-ACKs it.
+            if response.isSuccess, response.cseq?.method == .invite, let callID = response.callID,
+               let session = sessionsByBLeg[callID] {
+                session.stray2xx(response)
+            }
+            return
+        }
+        driver.received(response)
+    }
+
+    // MARK: - Bookkeeping used by drivers and sessions
+
+    func startClientTransaction(
+        _ request: SIPRequest, branch: String, to destination: SIPDestination,
+        onEvent: @escaping (ClientTransactionDriver.Event) -> Void
+    ) -> ClientTransactionDriver {
+        let driver = ClientTransactionDriver(engine: self, branch: branch, request: request, destination: destination, onEvent: onEvent)
+        clientTransactions[branch] = driver
+        driver.start()
+        return driver
+    }
+
+    /// Sends a request outside any transaction (ACK for 2xx).
+    func sendStateless(_ request: SIPRequest, to destination: SIPDestination) {
+        transport.send(.request(request), to: destination)
+    }
+
+    func clientTransactionTerminated(branch: String) {
+        clientTransactions[branch] = nil
+    }
+
+    func serverTransactionTerminated(_ key: ServerTransactionKey) {
+        serverTransactions[key] = nil
+    }
+
+    func registerProviderLeg(_ callID: String, for session: B2BUASession) {
+        sessionsByBLeg[callID] = session
+    }
+
+    func unregisterProviderLeg(_ callID: String) {
+        sessionsByBLeg[callID] = nil
+    }
+
+    func sessionEnded(_ session: B2BUASession, records: SessionRecords) {
+        statistics.sessionsEnded += 1
+        statistics.recordsEmitted += UInt64(records.recordCount)
+        if records.cdr.answerMicros != nil { statistics.answered += 1 }
+        sink.emit(records)
+        activeSessions[session.id] = nil
+        if sessionsByALeg[session.aCallID] === session { sessionsByALeg[session.aCallID] = nil }
+        for callID in session.providerCallIDs where sessionsByBLeg[callID] === session {
+            sessionsByBLeg[callID] = nil
+        }
+    }
+
+    // MARK: - Graceful stop
+
+    /// Stops taking new sessions; existing ones go on.
+    func beginDrain() {
+        refusingNewSessions = true
+    }
+
+    /// Ends every remaining session with BYE/CANCEL both ways (release cause `drain`).
+    func terminateRemainingSessions() {
+        for session in activeSessions.values {
+            session.terminateByNode(cause: .drain)
+        }
+    }
+
+    var transactionCount: Int { clientTransactions.count + serverTransactions.count }
+}

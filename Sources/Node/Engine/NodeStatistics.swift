@@ -1,0 +1,19 @@
+import NIOCore
+import Logging
+/// Counters kept by the engine on its event loop; copied out for summaries and logs.
+public struct NodeStatistics: Sendable, Equatable {
+    public var requests: UInt64 = 0
+    public var responses: UInt64 = 0
+    public var malformed: UInt64 = 0
+    public var badRequestsAnswered: UInt64 = 0
+    public var forbidden: UInt64 = 0
+    public var refusedWhileDraining: UInt64 = 0
+    public var sessionsStarted: UInt64 = 0
+    public var sessionsEnded: UInt64 = 0
+    public var answered: UInt64 = 0
+    public var attempts: UInt64 = 0
+    public var failovers: UInt64 = 0
+    public var recordsEmitted: UInt64 = 0
+
+    public init() {}
+}

@@ -1,0 +1,213 @@
+import Logging
+import NIOCore
+import SIPCore
+import SIPTransaction
+import SIPTransport
+
+/// Identity of a server transaction (RFC 3261 §17.2.3): branch, sent-by and method, where ACK
+/// and CANCEL are looked up under INVITE by the caller.
+struct ServerTransactionKey: Hashable {
+    let branch: String
+    let sentBy: String
+    let method: String
+
+    init?(_ request: SIPRequest, methodOverride: SIPMethod? = nil) {
+        guard let via = request.topVia, let branch = via.branch, branch.hasPrefix(SIPVia.magicCookie) else { return nil }
+        self.branch = branch
+        self.sentBy = via.sentBy.lowercased()
+        self.method = (methodOverride ?? request.method).token
+    }
+}
+
+/// Runs one server transaction: absorbs retransmitted requests, retransmits the last response,
+/// and lets the owner answer through it. Confined to the node's event loop.
+final class ServerTransactionDriver {
+    enum Machine {
+        case invite(ServerInviteTransaction)
+        case nonInvite(ServerNonInviteTransaction)
+    }
+
+    let key: ServerTransactionKey
+    let request: SIPRequest
+    let replyTo: SIPDestination
+    private var machine: Machine
+    private var lastResponse: ByteBuffer?
+    private var timers: [TransactionTimer: Scheduled<Void>] = [:]
+    private unowned let engine: NodeEngine
+    private(set) var finished = false
+    /// Called when an INVITE's non-2xx final got no ACK (Timer H) or the transport failed.
+    var onFailure: (() -> Void)?
+
+    init(engine: NodeEngine, key: ServerTransactionKey, request: SIPRequest, replyTo: SIPDestination) {
+        self.engine = engine
+        self.key = key
+        self.request = request
+        self.replyTo = replyTo
+        let reliable = replyTo.transport == .tcp
+        if request.method == .invite {
+            machine = .invite(ServerInviteTransaction(reliableTransport: reliable, timers: engine.transactionTimers))
+        } else {
+            machine = .nonInvite(ServerNonInviteTransaction(reliableTransport: reliable, timers: engine.transactionTimers))
+        }
+    }
+
+    /// Feeds the initial request; for INVITE this sends 100 Trying at once.
+    func start() {
+        switch machine {
+        case .invite(var invite):
+            let actions = invite.receivedRequest()
+            machine = .invite(invite)
+            perform(actions, response: nil)
+        case .nonInvite(var nonInvite):
+            let actions = nonInvite.receivedRequest()
+            machine = .nonInvite(nonInvite)
+            perform(nonInvite: actions, response: nil)
+        }
+    }
+
+    func receivedRetransmission() {
+        switch machine {
+        case .invite(var invite):
+            let actions = invite.receivedRetransmission()
+            machine = .invite(invite)
+            perform(actions, response: nil)
+        case .nonInvite(var nonInvite):
+            let actions = nonInvite.receivedRetransmission()
+            machine = .nonInvite(nonInvite)
+            perform(nonInvite: actions, response: nil)
+        }
+    }
+
+    /// ACK for a non-2xx final (same branch).
+    func receivedACK() {
+        guard case .invite(var invite) = machine else { return }
+        let actions = invite.receivedACK()
+        machine = .invite(invite)
+        perform(actions, response: nil)
+    }
+
+    /// What a CANCEL for this INVITE means now.
+    func cancelOutcome() -> CancelOutcome {
+        guard case .invite(let invite) = machine else { return .noTransaction }
+        return invite.receivedCancel()
+    }
+
+    /// Whether a final response has been sent.
+    var hasFinalResponse: Bool {
+        switch machine {
+        case .invite(let invite):
+            switch invite.state {
+            case .idle, .proceeding: return false
+            case .accepted, .completed, .confirmed, .terminated: return true
+            }
+        case .nonInvite(let nonInvite):
+            switch nonInvite.state {
+            case .idle, .trying, .proceeding: return false
+            case .completed, .terminated: return true
+            }
+        }
+    }
+
+    /// Sends a response through the transaction.
+    func respond(_ response: SIPResponse) {
+        switch machine {
+        case .invite(var invite):
+            let actions = invite.sendResponse(statusCode: response.statusCode)
+            machine = .invite(invite)
+            perform(actions, response: response)
+        case .nonInvite(var nonInvite):
+            let actions = nonInvite.sendResponse(statusCode: response.statusCode)
+            machine = .nonInvite(nonInvite)
+            perform(nonInvite: actions, response: response)
+        }
+    }
+
+    /// Re-sends a 2xx the TU retransmits (RFC 3261 §13.3.1.4; the transaction is Accepted).
+    func retransmitFinal() {
+        if let lastResponse { engine.transport.send(lastResponse, to: replyTo) }
+    }
+
+    private func transmit(_ response: SIPResponse) {
+        let bytes = response.serialized()
+        lastResponse = bytes
+        engine.transport.send(bytes, to: replyTo)
+    }
+
+    private func perform(_ actions: [ServerInviteTransaction.Action], response: SIPResponse?) {
+        for action in actions {
+            switch action {
+            case .deliverRequest, .deliverACK:
+                break  // the engine routes requests and 2xx ACKs itself
+            case .send100Trying:
+                transmit(SIPResponse(replyingTo: request, statusCode: 100))
+            case .transmitResponse:
+                if let response { transmit(response) }
+            case .retransmitLastResponse:
+                if let lastResponse { engine.transport.send(lastResponse, to: replyTo) }
+            case .startTimer(let timer, let duration):
+                schedule(timer, duration)
+            case .cancelTimer(let timer):
+                timers.removeValue(forKey: timer)?.cancel()
+            case .timeout, .transportFailure:
+                onFailure?()
+            case .terminated:
+                terminate()
+            case .protocolViolation(let error):
+                engine.logger.debug("server INVITE transaction ignored an event", metadata: ["reason": "\(error)"])
+            }
+        }
+    }
+
+    private func perform(nonInvite actions: [ServerNonInviteTransaction.Action], response: SIPResponse?) {
+        for action in actions {
+            switch action {
+            case .deliverRequest:
+                break
+            case .transmitResponse:
+                if let response { transmit(response) }
+            case .retransmitLastResponse:
+                if let lastResponse { engine.transport.send(lastResponse, to: replyTo) }
+            case .startTimer(let timer, let duration):
+                schedule(timer, duration)
+            case .cancelTimer(let timer):
+                timers.removeValue(forKey: timer)?.cancel()
+            case .transportFailure:
+                onFailure?()
+            case .terminated:
+                terminate()
+            case .protocolViolation(let error):
+                engine.logger.debug("server transaction ignored an event", metadata: ["reason": "\(error)"])
+            }
+        }
+    }
+
+    func timerFired(_ timer: TransactionTimer) {
+        timers[timer] = nil
+        switch machine {
+        case .invite(var invite):
+            let actions = invite.timerFired(timer)
+            machine = .invite(invite)
+            perform(actions, response: nil)
+        case .nonInvite(var nonInvite):
+            let actions = nonInvite.timerFired(timer)
+            machine = .nonInvite(nonInvite)
+            perform(nonInvite: actions, response: nil)
+        }
+    }
+
+    private func schedule(_ timer: TransactionTimer, _ duration: Duration) {
+        timers.removeValue(forKey: timer)?.cancel()
+        timers[timer] = engine.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(duration: duration)) { [weak self] in
+            self?.timerFired(timer)
+        }
+    }
+
+    /// Stops timers and drops the transaction from the table.
+    func terminate() {
+        guard !finished else { return }
+        finished = true
+        for (_, scheduled) in timers { scheduled.cancel() }
+        timers.removeAll()
+        engine.serverTransactionTerminated(key)
+    }
+}

@@ -1,0 +1,159 @@
+public import Logging
+import NIOCore
+import NIOPosix
+public import Records
+import SIPCore
+import SIPTransport
+public import ServiceLifecycle
+
+/// A running SIPswarm node: listeners, the SIP engine and the record sink, as a lifecycle `Service`.
+///
+/// `start()` binds every listener (so a port in use fails fast with one clear error), `run()`
+/// serves until graceful shutdown is requested, then drains: new sessions get 503, calls in
+/// setup may finish, established calls get BYE with release cause `drain`, and the sink is flushed.
+public final class SIPNode: Service, Sendable {
+    public let configuration: NodeConfiguration
+    private let group: MultiThreadedEventLoopGroup
+    private let eventLoop: any EventLoop
+    private let transport: SIPTransportLayer
+    private let engineBox: NIOLoopBoundBox<NodeEngine?>
+    private let logger: Logger
+
+    public init(
+        configuration: NodeConfiguration, sink: any RecordSink,
+        clock: any MicrosecondClock = SystemMicrosecondClock(), logger: Logger
+    ) {
+        self.configuration = configuration
+        self.logger = logger
+        // One SIP thread: the per-message path needs no locks; the record writer has its own thread.
+        group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        eventLoop = group.next()
+        let limits = SIPParserLimits(
+            maxMessageBytes: configuration.sip.maxMessageBytes,
+            maxHeaderCount: configuration.sip.maxHeaders,
+            maxLineBytes: configuration.sip.maxLineBytes
+        )
+        transport = SIPTransportLayer(eventLoop: eventLoop, limits: limits, logger: logger)
+        // The engine is created on the event loop in `start()`; the box keeps it there.
+        engineBox = NIOLoopBoundBox.makeEmptyBox(valueType: NodeEngine.self, eventLoop: eventLoop)
+        self.sink = sink
+        self.clock = clock
+    }
+
+    private let sink: any RecordSink
+    private let clock: any MicrosecondClock
+
+    /// Resolves providers and binds every listener. Throws `NodeStartError` with one clear line.
+    @discardableResult
+    public func start() async throws -> [String] {
+        var targets: [ProviderTarget] = []
+        for provider in configuration.orderedProviders {
+            let address: SocketAddress
+            do {
+                address = try SocketAddress.makeAddressResolvingHost(provider.host, port: provider.port)
+            } catch {
+                throw NodeStartError("provider \(provider.id): cannot resolve \(provider.host):\(provider.port)")
+            }
+            let kind: SIPTransportProtocol = provider.transport == .tcp ? .tcp : .udp
+            targets.append(ProviderTarget(id: provider.id, host: provider.host, port: provider.port, destination: SIPDestination(transport: kind, address: address)))
+        }
+        var bound: [String] = []
+        for listen in configuration.listen {
+            do {
+                let address: SocketAddress
+                switch listen.transport {
+                case .udp: address = try await transport.listenUDP(host: listen.host, port: listen.port).get()
+                case .tcp: address = try await transport.listenTCP(host: listen.host, port: listen.port).get()
+                }
+                bound.append("\(listen.transport.rawValue):\(address.ipAddress ?? listen.host):\(address.port ?? listen.port)")
+            } catch {
+                _ = try? await transport.close().get()
+                throw NodeStartError("cannot listen on \(listen.transport.rawValue):\(listen.host):\(listen.port): \(Self.describe(error))")
+            }
+        }
+        let configuration = self.configuration
+        let transport = self.transport
+        let sink = self.sink
+        let clock = self.clock
+        let logger = self.logger
+        let engineBox = self.engineBox
+        let providerTargets = targets
+        try await eventLoop.submit {
+            let engine = NodeEngine(
+                configuration: configuration, transport: transport, sink: sink, clock: clock, providers: providerTargets, logger: logger
+            )
+            transport.delegate = engine
+            engine.listenersBound()
+            engineBox.value = engine
+        }.get()
+        logger.info("node listening", metadata: ["node": "\(configuration.nodeID)", "listen": "\(bound.joined(separator: ", "))"])
+        return bound
+    }
+
+    /// Serves until graceful shutdown, then drains and stops.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        await drainAndStop()
+    }
+
+    /// Graceful stop: refuse new sessions, let setups finish, BYE the rest, flush records.
+    public func drainAndStop() async {
+        logger.info("draining", metadata: ["node": "\(configuration.nodeID)"])
+        await onLoop { $0.beginDrain() }
+        _ = try? await transport.stopAcceptingConnections().get()
+        let deadline = ContinuousClock.now + configuration.drainTimeout
+        while ContinuousClock.now < deadline {
+            let settling = await onLoop { engine in
+                engine.activeSessions.values.contains { $0.phase == .routing || $0.phase == .answered }
+            } ?? false
+            if !settling { break }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        await onLoop { $0.terminateRemainingSessions() }
+        // Give BYE/CANCEL transactions a moment to be answered before the sockets close.
+        let byeDeadline = ContinuousClock.now + .seconds(2)
+        while ContinuousClock.now < byeDeadline, (await onLoop { $0.transactionCount } ?? 0) > 0 {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        _ = try? await transport.close().get()
+        sink.flush()
+        try? await group.shutdownGracefully()
+        logger.info("node stopped", metadata: ["node": "\(configuration.nodeID)"])
+    }
+
+    /// A snapshot of the engine's counters.
+    public func statistics() async -> NodeStatistics {
+        await onLoop { $0.statistics } ?? NodeStatistics()
+    }
+
+    /// Number of sessions in progress.
+    public func activeSessionCount() async -> Int {
+        await onLoop { $0.activeSessions.count } ?? 0
+    }
+
+    private func onLoop<T: Sendable>(_ body: @escaping @Sendable (NodeEngine) -> T) async -> T? {
+        let engineBox = self.engineBox
+        return try? await eventLoop.submit { engineBox.value.map(body) }.get()
+    }
+
+    private func onLoop(_ body: @escaping @Sendable (NodeEngine) -> Void) async {
+        let engineBox = self.engineBox
+        _ = try? await eventLoop.submit { engineBox.value.map(body) }.get()
+    }
+
+    private static func describe(_ error: any Error) -> String {
+        if let io = error as? IOError {
+            return io.description
+        }
+        return "\(error)"
+    }
+}
+
+/// Why a node could not start; `description` is the one line the CLI prints.
+public struct NodeStartError: Error, CustomStringConvertible {
+    public let description: String
+
+    public init(_ description: String) {
+        self.description = description
+    }
+}

@@ -1,0 +1,123 @@
+import Logging
+import NIOCore
+import Records
+import SIPCore
+import SIPTransaction
+import SIPTransport
+
+/// One call (or one MESSAGE) through the node: the customer leg, one provider leg per attempt,
+/// and the CDR being built from the first request on. Confined to the node's event loop.
+final class B2BUASession {
+    enum Leg { case customer, provider }
+
+    enum Phase {
+        /// Trying providers; nothing final sent to the customer.
+        case routing
+        /// 2xx sent to the customer, waiting for its ACK.
+        case answered
+        /// ACK received: the call is up.
+        case confirmed
+        case ended
+    }
+
+    let id: String
+    unowned let engine: NodeEngine
+    let customer: CustomerTrunk
+    let aRequest: SIPRequest
+    let aSource: SIPSource
+    let aServer: ServerTransactionDriver
+    let aToTag: String
+    let aCallID: String
+    let isInvite: Bool
+    var cdr: CdrBuilder
+    var phase: Phase = .routing
+    var remainingProviders: [ProviderTarget]
+    var attempt: ProviderAttempt?
+    var attemptCount = 0
+    var providerCallIDs: [String] = []
+    var lastFailure: (code: Int, reason: String)?
+    var aDialog: Dialog?
+    var bDialog: Dialog?
+    /// The customer cancelled (CANCEL, or BYE before answer); µs of that moment.
+    var cancelledAt: Int64?
+    /// The provider's 2xx must be ACKed with the customer's ACK body (late offer).
+    var pendingProviderACK = false
+    var answerRetransmission = UAS2xxRetransmission()
+    var answerRetransmissionTimers: [TransactionTimer: Scheduled<Void>] = [:]
+    var maxDurationTimer: Scheduled<Void>?
+    var sessionRefreshTimer: Scheduled<Void>?
+    var sessionInterval: Duration?
+
+    init(engine: NodeEngine, id: String, customer: CustomerTrunk, request: SIPRequest, source: SIPSource, server: ServerTransactionDriver) {
+        self.engine = engine
+        self.id = id
+        self.customer = customer
+        self.aRequest = request
+        self.aSource = source
+        self.aServer = server
+        self.aToTag = engine.ids.tag()
+        self.aCallID = request.callID ?? ""
+        self.isInvite = request.method == .invite
+        self.remainingProviders = engine.providers
+        self.answerRetransmission = UAS2xxRetransmission(timers: engine.transactionTimers)
+        let local = engine.localAddress(for: source.transport)
+        let aLeg = CallLeg(
+            callID: request.callID,
+            localTag: aToTag,
+            remoteTag: request.from?.tag,
+            fromURI: request.from?.uri.description,
+            toURI: request.to?.uri.description,
+            pAssertedIdentity: request.headers[.pAssertedIdentity],
+            source: source.addressText,
+            destination: "\(local.transport.rawValue):\(local.host):\(local.port)",
+            transport: SignalingTransport(rawValue: source.transport.rawValue),
+            userAgent: request.headers[.userAgent]
+        )
+        self.cdr = CdrBuilder(
+            nodeID: engine.configuration.nodeID,
+            sessionID: id,
+            service: request.method == .invite ? .voice : .message,
+            setupAt: engine.now(),
+            customerID: customer.id,
+            aLeg: aLeg
+        )
+    }
+
+    var userAgent: String { engine.configuration.sip.userAgent }
+
+    /// 100 Trying (INVITE) and the first attempt.
+    func start() {
+        aServer.onFailure = { [weak self] in
+            // Timer H: the customer never ACKed our non-2xx final. Nothing more to do for it.
+            _ = self
+        }
+        aServer.start()
+        tryNextProvider()
+    }
+
+    /// Responds to the customer through its server transaction.
+    func respondToCustomer(_ response: SIPResponse) {
+        aServer.respond(response)
+    }
+
+    func respondToCustomer(local code: Int, reason: String? = nil, extra: [(String, String)] = []) {
+        respondToCustomer(MessageFactory.local(code, to: aRequest, toTag: aToTag, userAgent: userAgent, reason: reason, extra: extra))
+    }
+
+    /// Emits the records and forgets the session. Idempotent.
+    func finish(finalCode: Int, reason: String?, releasedBy: ReleasedBy, cause: ReleaseCause, at time: Int64? = nil) {
+        guard phase != .ended else { return }
+        phase = .ended
+        maxDurationTimer?.cancel()
+        sessionRefreshTimer?.cancel()
+        attempt?.cancelTimers()
+        for (_, timer) in answerRetransmissionTimers { timer.cancel() }
+        answerRetransmissionTimers.removeAll()
+        do {
+            let records = try cdr.finish(finalCode: finalCode, reason: reason, releasedBy: releasedBy, cause: cause, at: time ?? engine.now())
+            engine.sessionEnded(self, records: records)
+        } catch {
+            engine.logger.error("CDR could not be finished", metadata: ["session": "\(id)", "error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,152 @@
+import Logging
+import NIOCore
+import SIPCore
+import SIPTransport
+
+/// Builds the requests and responses the B2BUA sends. Pure functions of their inputs.
+enum MessageFactory {
+    /// Our Via for a request leaving on `transport`.
+    static func via(_ local: LocalAddress, branch: String) -> String {
+        "SIP/2.0/\(local.transport.viaToken) \(local.host):\(local.port);branch=\(branch);rport"
+    }
+
+    static func contact(_ local: LocalAddress) -> String {
+        switch local.transport {
+        case .udp: "<sip:sipswarm@\(local.host):\(local.port)>"
+        case .tcp: "<sip:sipswarm@\(local.host):\(local.port);transport=tcp>"
+        }
+    }
+
+    /// ACK for a non-2xx final response: same branch, To from the response (RFC 3261 §17.1.1.3).
+    static func hopByHopACK(for invite: SIPRequest, response: SIPResponse) -> SIPRequest {
+        var headers = SIPHeaders()
+        if let via = invite.headers.values(.via).first { headers.append("Via", via) }
+        headers.append("Max-Forwards", "70")
+        if let from = invite.headers[.from] { headers.append("From", from) }
+        if let to = response.headers[.to] { headers.append("To", to) }
+        if let callID = invite.headers[.callID] { headers.append("Call-ID", callID) }
+        headers.append("CSeq", "\(invite.cseq?.sequence ?? 1) ACK")
+        for route in invite.headers.lines(.route) { headers.append("Route", route) }
+        headers.append("Content-Length", "0")
+        return SIPRequest(method: .ack, uri: invite.uri, headers: headers)
+    }
+
+    /// CANCEL for a pending INVITE (RFC 3261 §9.1): same Request-URI, Call-ID, From, To, branch.
+    static func cancel(for invite: SIPRequest) -> SIPRequest {
+        var headers = SIPHeaders()
+        if let via = invite.headers.values(.via).first { headers.append("Via", via) }
+        headers.append("Max-Forwards", "70")
+        if let from = invite.headers[.from] { headers.append("From", from) }
+        if let to = invite.headers[.to] { headers.append("To", to) }
+        if let callID = invite.headers[.callID] { headers.append("Call-ID", callID) }
+        headers.append("CSeq", "\(invite.cseq?.sequence ?? 1) CANCEL")
+        for route in invite.headers.lines(.route) { headers.append("Route", route) }
+        headers.append("Content-Length", "0")
+        return SIPRequest(method: .cancel, uri: invite.uri, headers: headers)
+    }
+
+    /// A request inside a dialog (BYE, ACK for 2xx, re-INVITE, UPDATE, INFO).
+    static func inDialog(
+        _ method: SIPMethod, dialog: inout Dialog, local: LocalAddress, branch: String, userAgent: String,
+        cseq: UInt32? = nil, copyingFrom original: SIPRequest? = nil
+    ) -> SIPRequest {
+        let sequence = cseq ?? dialog.nextCSeq()
+        var headers = SIPHeaders()
+        headers.append("Via", via(local, branch: branch))
+        headers.append("Max-Forwards", "70")
+        headers.append("From", dialog.localHeader)
+        headers.append("To", dialog.remoteHeader)
+        headers.append("Call-ID", dialog.callID)
+        headers.append("CSeq", "\(sequence) \(method.token)")
+        for route in dialog.routeSet { headers.append("Route", route) }
+        if method == .invite || method == .update {
+            headers.append("Contact", contact(local))
+        }
+        headers.append("User-Agent", userAgent)
+        var request = SIPRequest(method: method, uri: dialog.remoteTarget, headers: headers)
+        if let original {
+            HeaderPolicy.copyEndToEnd(original.headers, into: &request.headers)
+            request.body = original.body
+            request.headers.set("Content-Length", String(original.body.readableBytes))
+        } else {
+            request.headers.append("Content-Length", "0")
+        }
+        return request
+    }
+
+    /// The provider-leg INVITE (or MESSAGE) for one attempt: new Call-ID, tags and Via; user parts kept.
+    static func outbound(
+        from original: SIPRequest, provider: ProviderTarget, local: LocalAddress,
+        callID: String, fromTag: String, branch: String, userAgent: String
+    ) -> SIPRequest {
+        let dialed = original.uri.user ?? original.to?.uri.user
+        var uri = SIPURI(scheme: .sip, user: dialed, host: provider.host, port: provider.port)
+        if provider.destination.transport == .tcp { uri.parameters.set("transport", "tcp") }
+        let originalFrom = original.from
+        var fromURI = SIPURI(scheme: .sip, user: originalFrom?.uri.user, host: local.host)
+        if originalFrom?.uri.scheme == .tel { fromURI.user = originalFrom?.uri.user }
+        var from = SIPNameAddress(displayName: originalFrom?.displayName, uri: fromURI)
+        from.tag = fromTag
+        let toURI = SIPURI(scheme: .sip, user: original.to?.uri.user ?? dialed, host: provider.host)
+        let to = SIPNameAddress(displayName: original.to?.displayName, uri: toURI)
+        let hops = original.headers[.maxForwards].flatMap { Int($0) }.map { max(0, min(70, $0 - 1)) } ?? 70
+
+        var headers = SIPHeaders()
+        headers.append("Via", via(local, branch: branch))
+        headers.append("Max-Forwards", String(hops))
+        headers.append("From", from.description)
+        headers.append("To", to.description)
+        headers.append("Call-ID", callID)
+        headers.append("CSeq", "1 \(original.method.token)")
+        if original.method == .invite { headers.append("Contact", contact(local)) }
+        headers.append("User-Agent", userAgent)
+        var request = SIPRequest(method: original.method, uri: uri, headers: headers)
+        HeaderPolicy.copyEndToEnd(original.headers, into: &request.headers)
+        request.body = original.body
+        request.headers.append("Content-Length", String(original.body.readableBytes))
+        return request
+    }
+
+    /// A response on the customer leg that relays a provider-leg response (code, reason, body, end-to-end headers).
+    static func relayed(
+        _ response: SIPResponse, to request: SIPRequest, toTag: String?, local: LocalAddress?, userAgent: String
+    ) -> SIPResponse {
+        var relayed = SIPResponse(replyingTo: request, statusCode: response.statusCode, reasonPhrase: response.reasonPhrase, toTag: toTag)
+        if let local, response.statusCode < 300, response.statusCode > 100,
+           request.method == .invite || request.method == .update || request.method == .subscribe {
+            relayed.headers.append("Contact", contact(local))
+        }
+        relayed.headers.append("Server", userAgent)
+        HeaderPolicy.copyEndToEnd(response.headers, into: &relayed.headers)
+        relayed.body = response.body
+        relayed.headers.append("Content-Length", String(response.body.readableBytes))
+        return relayed
+    }
+
+    /// A locally generated response (403, 483, 487, 503 ...).
+    static func local(
+        _ code: Int, to request: SIPRequest, toTag: String?, userAgent: String, reason: String? = nil,
+        extra: [(String, String)] = []
+    ) -> SIPResponse {
+        var response = SIPResponse(replyingTo: request, statusCode: code, reasonPhrase: reason, toTag: toTag)
+        response.headers.append("Server", userAgent)
+        for (name, value) in extra { response.headers.append(name, value) }
+        response.headers.append("Content-Length", "0")
+        return response
+    }
+}
+
+/// The node's own address on one transport, as written into Via and Contact.
+struct LocalAddress {
+    let transport: SIPTransportProtocol
+    let host: String
+    let port: Int
+}
+
+/// A provider as the session uses it: resolved destination plus its config identity.
+struct ProviderTarget {
+    let id: String
+    let host: String
+    let port: Int
+    let destination: SIPDestination
+}

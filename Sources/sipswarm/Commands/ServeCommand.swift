@@ -1,0 +1,62 @@
+import ArgumentParser
+import Logging
+import Node
+import Records
+import ServiceLifecycle
+import UnixSignals
+
+/// `sipswarm serve --config FILE [--data-dir DIR]`: run a node until SIGINT/SIGTERM.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run a node until SIGINT or SIGTERM, then stop gracefully."
+    )
+
+    @Option(help: "TOML configuration file (see examples/loopback.toml).")
+    var config: String
+
+    @Option(name: .customLong("data-dir"), help: "Data directory; overrides [node] data_dir.")
+    var dataDir: String?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String = "info"
+
+    func run() async throws {
+        guard let level = Logger.Level(rawValue: logLevel) else {
+            throw CommandLineFailure.exit("--log-level: unknown level \"\(logLevel)\"")
+        }
+        let logger = LogSetup.bootstrap(level: level)
+        var configuration: NodeConfiguration
+        do {
+            configuration = try ConfigurationLoader.load(path: config)
+        } catch {
+            throw CommandLineFailure.exit(error.description)
+        }
+        if let dataDir { configuration.dataDirectory = dataDir }
+        let sink: JSONLinesRecordSink
+        do {
+            sink = try JSONLinesRecordSink(dataDirectory: configuration.dataDirectory, nodeID: configuration.nodeID) { error in
+                logger.error("record write failed", metadata: ["error": "\(error)"])
+            }
+        } catch {
+            throw CommandLineFailure.exit("data directory \(configuration.dataDirectory): \(error)")
+        }
+        let node = SIPNode(configuration: configuration, sink: sink, logger: logger)
+        do {
+            try await node.start()
+        } catch {
+            sink.close()
+            throw CommandLineFailure.exit("\(error)")
+        }
+        let group = ServiceGroup(
+            configuration: .init(services: [.init(service: node)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        )
+        try await group.run()
+        sink.close()
+        let statistics = await node.statistics()
+        logger.info(
+            "records flushed",
+            metadata: ["sessions": "\(statistics.sessionsEnded)", "records": "\(statistics.recordsEmitted)", "data_dir": "\(configuration.dataDirectory)"]
+        )
+    }
+}
