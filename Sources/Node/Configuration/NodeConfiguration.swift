@@ -1,0 +1,66 @@
+/// Everything a node runs on, already validated; built by the TOML loader or directly in code.
+public struct NodeConfiguration: Sendable, Hashable {
+    /// Node identifier (`[node] id`), part of every record id.
+    public var nodeID: String
+    /// Sockets to listen on (`[node] listen`).
+    public var listen: [ListenAddress]
+    /// Root of the record files (`[node] data_dir`).
+    public var dataDirectory: String
+    /// Longest a session may last before the node ends it (`[node] max_session_duration_s`).
+    public var maxSessionDuration: Duration
+    /// Budget for a graceful stop (`[node] drain_timeout_s`).
+    public var drainTimeout: Duration
+    /// Originating carriers (`[[customers]]`).
+    public var customers: [CustomerTrunk]
+    /// Terminating carriers in file order (`[[providers]]`); use ``orderedProviders`` to route.
+    public var providers: [ProviderTrunk]
+    /// SIP timers and limits (`[sip]`).
+    public var sip: SIPSettings
+
+    /// Default `[node] data_dir`.
+    public static let defaultDataDirectory = "./data"
+    /// Default `[node] max_session_duration_s`.
+    public static let defaultMaxSessionDuration = Duration.seconds(7200)
+    /// Default `[node] drain_timeout_s`.
+    public static let defaultDrainTimeout = Duration.seconds(30)
+
+    /// Creates a configuration; optional parts default to the documented defaults.
+    public init(
+        nodeID: String,
+        listen: [ListenAddress],
+        dataDirectory: String = NodeConfiguration.defaultDataDirectory,
+        maxSessionDuration: Duration = NodeConfiguration.defaultMaxSessionDuration,
+        drainTimeout: Duration = NodeConfiguration.defaultDrainTimeout,
+        customers: [CustomerTrunk],
+        providers: [ProviderTrunk],
+        sip: SIPSettings = SIPSettings()
+    ) {
+        self.nodeID = nodeID
+        self.listen = listen
+        self.dataDirectory = dataDirectory
+        self.maxSessionDuration = maxSessionDuration
+        self.drainTimeout = drainTimeout
+        self.customers = customers
+        self.providers = providers
+        self.sip = sip
+    }
+
+    /// Providers by ascending priority; equal priorities keep file order.
+    public var orderedProviders: [ProviderTrunk] {
+        self.providers.enumerated()
+            .sorted { ($0.element.priority, $0.offset) < ($1.element.priority, $1.offset) }
+            .map(\.element)
+    }
+
+    /// The customer a request from `ip` belongs to: the longest matching prefix wins, ties go to file order.
+    public func customer(for ip: String) -> CustomerTrunk? {
+        var best: (customer: CustomerTrunk, length: Int)?
+        for customer in self.customers {
+            guard let length = customer.longestMatch(ip) else { continue }
+            if best.map({ length > $0.length }) ?? true {
+                best = (customer, length)
+            }
+        }
+        return best?.customer
+    }
+}
