@@ -31,6 +31,18 @@ extension Integration {
         }
 
         @Test
+        func nodeThatExitsEarlyFailsReadinessWithItsStderr() async throws {
+            let directory = try TemporaryDirectory(prefix: "early-exit")
+            let config = NodeConfig(sipPort: Ports.harness + 1, providers: [])
+            // /bin/sh treats "serve" as a script path, fails to open it and exits at once.
+            await #expect {
+                _ = try await NodeProcess.start(config, in: directory, binary: "/bin/sh")
+            } throws: { error in
+                "\(error)".contains("before answering OPTIONS") && "\(error)".contains("serve")
+            }
+        }
+
+        @Test
         func sippStatsTakeTheLastRow() {
             let csv = """
                 StartTime;SuccessfulCall(P);SuccessfulCall(C);FailedCall(P);FailedCall(C);

@@ -18,11 +18,15 @@ final class NodeProcess {
     }
 
     /// Writes the config, starts the node and waits until it answers OPTIONS with 200.
-    static func start(_ config: NodeConfig, in directory: TemporaryDirectory) async throws -> NodeProcess {
+    static func start(
+        _ config: NodeConfig,
+        in directory: TemporaryDirectory,
+        binary: String = TestEnvironment.sipswarmBinary
+    ) async throws -> NodeProcess {
         let dataDirectory = directory.url.appendingPathComponent("data", isDirectory: true)
         let configURL = directory.file("node.toml")
         try config.toml(dataDirectory: dataDirectory.path).write(to: configURL, atomically: true, encoding: .utf8)
-        let child = try launch(configPath: configURL.path, dataDirectory: dataDirectory.path, in: directory)
+        let child = try launch(configPath: configURL.path, dataDirectory: dataDirectory.path, in: directory, binary: binary)
         let node = NodeProcess(config: config, directory: directory, dataDirectory: dataDirectory, configURL: configURL, child: child)
         try await node.waitUntilReady()
         return node
@@ -30,10 +34,15 @@ final class NodeProcess {
 
     /// Starts the binary with any config and data dir, without waiting for readiness:
     /// for tests of how the node refuses to start.
-    static func launch(configPath: String, dataDirectory: String, in directory: TemporaryDirectory) throws -> ChildProcess {
+    static func launch(
+        configPath: String,
+        dataDirectory: String,
+        in directory: TemporaryDirectory,
+        binary: String = TestEnvironment.sipswarmBinary
+    ) throws -> ChildProcess {
         try ChildProcess(
             name: "sipswarm",
-            executable: TestEnvironment.sipswarmBinary,
+            executable: binary,
             arguments: ["serve", "--config", configPath, "--data-dir", dataDirectory],
             directory: directory.url
         )
