@@ -35,8 +35,8 @@ public final class SIPTransportLayer: @unchecked Sendable {
     /// Binds a UDP socket.
     public func listenUDP(host: String, port: Int) -> EventLoopFuture<SocketAddress> {
         let maxDatagram = parser.limits.maxMessageBytes
+        // No SO_REUSEADDR on UDP: on Linux it lets two processes share the port silently.
         return DatagramBootstrap(group: eventLoop)
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(.socketOption(.so_rcvbuf), value: 8 << 20)
             .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: max(maxDatagram, 2048)))
             .channelInitializer { channel in

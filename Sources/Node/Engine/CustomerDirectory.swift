@@ -1,16 +1,15 @@
-import Logging
 import NIOCore
 
-/// Finds the customer trunk a source address belongs to (first match in config order).
+/// Finds the customer trunk a source address belongs to (longest prefix wins, then file order).
 struct CustomerDirectory {
-    private let customers: [CustomerTrunk]
+    private let configuration: NodeConfiguration
 
-    init(_ customers: [CustomerTrunk]) {
-        self.customers = customers
+    init(_ configuration: NodeConfiguration) {
+        self.configuration = configuration
     }
 
     func customer(for address: SocketAddress) -> CustomerTrunk? {
         guard let ip = address.ipAddress else { return nil }
-        return customers.first { $0.matches(ip) }
+        return configuration.customer(for: ip)
     }
 }

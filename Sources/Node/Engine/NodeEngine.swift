@@ -39,7 +39,7 @@ final class NodeEngine: SIPTransportDelegate {
         self.clock = clock
         self.logger = logger
         self.providers = providers
-        self.customers = CustomerDirectory(configuration.customers)
+        self.customers = CustomerDirectory(configuration)
         self.transactionTimers = TransactionTimers(t1: configuration.sip.t1, t2: configuration.sip.t2, t4: configuration.sip.t4)
         let host = configuration.listen.first?.host ?? "127.0.0.1"
         self.ids = IdentifierGenerator(nodeID: configuration.nodeID, host: host)
@@ -304,5 +304,6 @@ final class NodeEngine: SIPTransportDelegate {
         }
     }
 
-    var transactionCount: Int { clientTransactions.count + serverTransactions.count }
+    /// Client transactions still waiting for an answer (BYE/CANCEL sent while draining).
+    var pendingClientTransactions: Int { clientTransactions.count }
 }

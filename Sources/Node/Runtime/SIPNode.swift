@@ -3,6 +3,7 @@ import NIOCore
 import NIOPosix
 public import Records
 import SIPCore
+import Synchronization
 import SIPTransport
 public import ServiceLifecycle
 
@@ -112,9 +113,11 @@ public final class SIPNode: Service, Sendable {
         await onLoop { $0.terminateRemainingSessions() }
         // Give BYE/CANCEL transactions a moment to be answered before the sockets close.
         let byeDeadline = ContinuousClock.now + .seconds(2)
-        while ContinuousClock.now < byeDeadline, (await onLoop { $0.transactionCount } ?? 0) > 0 {
+        while ContinuousClock.now < byeDeadline, (await onLoop { $0.pendingClientTransactions } ?? 0) > 0 {
             try? await Task.sleep(for: .milliseconds(20))
         }
+        let final = await onLoop { $0.statistics } ?? NodeStatistics()
+        finalStatistics.withLock { $0 = final }
         _ = try? await transport.close().get()
         sink.flush()
         try? await group.shutdownGracefully()
@@ -123,8 +126,12 @@ public final class SIPNode: Service, Sendable {
 
     /// A snapshot of the engine's counters.
     public func statistics() async -> NodeStatistics {
-        await onLoop { $0.statistics } ?? NodeStatistics()
+        if let final = finalStatistics.withLock({ $0 }) { return final }
+        return await onLoop { $0.statistics } ?? NodeStatistics()
     }
+
+    // Kept after the event loop is gone, for the summary printed at exit.
+    private let finalStatistics = Mutex<NodeStatistics?>(nil)
 
     /// Number of sessions in progress.
     public func activeSessionCount() async -> Int {

@@ -8,7 +8,8 @@ public enum BadRequestResponder {
         guard bytes.readableBytes <= limits.maxMessageBytes,
               let head = bytes.getString(at: bytes.readerIndex, length: min(bytes.readableBytes, limits.maxMessageBytes))
         else { return nil }
-        var lines = head.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" }).makeIterator()
+        // "\r\n" is one Character in Swift, so both spellings of a line end are separators.
+        var lines = head.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\r\n" || $0 == "\n" }).makeIterator()
         var startLine: Substring?
         while let line = lines.next() {
             let trimmed = line.hasSuffix("\r") ? line.dropLast() : line
@@ -38,7 +39,10 @@ public enum BadRequestResponder {
             case .via:
                 headers.append(name, value)
                 seen.insert(key)
-            case .from, .to, .callID, .cseq:
+            case .to:
+                // A final response needs a To tag (RFC 3261 §8.2.6.2); the text is not parsed further.
+                if !seen.contains(key) { headers.append(name, value.contains(";tag=") ? value : value + ";tag=sipswarm-400") }
+            case .from, .callID, .cseq:
                 if !seen.contains(key) { headers.append(name, value) }
                 seen.insert(key)
             default:
