@@ -14,11 +14,11 @@ final class UDPProbe: Sendable {
         self.port = port
     }
 
-    /// Binds to `port` on 127.0.0.1 (0 = any free port).
+    /// Binds to `port` on 127.0.0.1 (0 = any free port). No SO_REUSEADDR: a probe that holds
+    /// a port must keep the node off it.
     static func bind(port: Int = 0) async throws -> UDPProbe {
         let inbox = Inbox()
         let channel = try await DatagramBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .channelOption(.socketOption(.so_reuseaddr), value: 1)
             .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
