@@ -10,10 +10,10 @@ public struct SIPCSeq: Sendable, Hashable, CustomStringConvertible {
 
     public init(parsing text: some StringProtocol) throws(SIPParseError) {
         let parts = String(text).split(whereSeparator: { $0 == " " || $0 == "\t" })
-        guard parts.count == 2, parts[0].count <= 10, let number = UInt32(parts[0]), number < 1 << 31 else {
+        guard parts.count == 2, let number = SIPDecimal.parse(parts[0], maxDigits: 10), number < 1 << 31 else {
             throw SIPParseError(.invalidHeaderValue, "CSeq malformed")
         }
-        sequence = number
+        sequence = UInt32(number)
         method = SIPMethod(String(parts[1]))
     }
 

@@ -74,7 +74,8 @@ public struct SIPNameAddress: Sendable, Hashable, CustomStringConvertible {
             out += displayName
             out += " "
         }
-        if angleBrackets || !parameters.isEmpty || !uri.parameters.isEmpty || displayName != nil {
+        // RFC 3261 §20: a URI with parameters or headers must be in angle brackets.
+        if angleBrackets || !parameters.isEmpty || !uri.parameters.isEmpty || uri.headers != nil || displayName != nil {
             out += "<" + uri.description + ">"
         } else {
             out += uri.description

@@ -43,7 +43,11 @@ public struct SIPURI: Sendable, Hashable, CustomStringConvertible {
         self.port = nil
         self.headers = nil
         var rest = text[text.index(after: colon)...]
-        if rest.contains(where: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "\n" || $0 == "<" || $0 == ">" }) {
+        // Bytes, not Characters: "<" or SP followed by a combining mark is one grapheme.
+        if rest.utf8.contains(where: {
+            $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n")
+                || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">")
+        }) {
             throw SIPParseError(.invalidURI, "URI contains whitespace or angle brackets")
         }
         if let question = rest.firstIndex(of: "?") {
@@ -111,7 +115,7 @@ public struct SIPURI: Sendable, Hashable, CustomStringConvertible {
         }
         var port: Int?
         if let portText {
-            guard portText.count <= 5, let value = Int(portText), (0...65535).contains(value) else {
+            guard let value = SIPDecimal.parse(portText, maxDigits: 5), (0...65535).contains(value) else {
                 throw SIPParseError(.invalidURI, "malformed port")
             }
             port = value

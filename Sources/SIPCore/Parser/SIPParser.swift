@@ -32,7 +32,7 @@ public struct SIPParser: Sendable {
         let available = buffer.readableBytes - bodyOffset
         let body: ByteBuffer
         if let lengthText = headers[.contentLength] {
-            guard lengthText.utf8.count <= 10, let length = Int(lengthText), length >= 0 else {
+            guard let length = SIPDecimal.parse(lengthText, maxDigits: 10) else {
                 throw SIPParseError(.invalidContentLength, "Content-Length is not a non-negative integer")
             }
             guard length <= available else {
@@ -149,14 +149,16 @@ public struct SIPParser: Sendable {
     }
 
     private func parseStartLine(_ line: UnsafeRawBufferPointer) throws(SIPParseError) -> SIPStartLine {
-        let text = String(decoding: line, as: UTF8.self)
-        let parts = text.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
+        // Split on SP bytes, not Characters: a SP followed by a combining mark is one grapheme
+        // and would otherwise hide the separator (or smuggle whitespace into the URI).
+        let parts = line.split(separator: UInt8(ascii: " "), maxSplits: 2, omittingEmptySubsequences: false)
+            .map { String(decoding: $0, as: UTF8.self)[...] }
         guard parts.count == 3 else {
             throw SIPParseError(.malformedStartLine, "start line does not have three parts")
         }
         if parts[0].hasPrefix("SIP/") {
             guard parts[0] == "SIP/2.0" else { throw SIPParseError(.unsupportedVersion, "unsupported SIP version") }
-            guard parts[1].utf8.count == 3, let code = Int(parts[1]), (100...699).contains(code) else {
+            guard let code = SIPDecimal.parse(parts[1], maxDigits: 3), (100...699).contains(code) else {
                 throw SIPParseError(.malformedStartLine, "status code is not in 100...699")
             }
             return .response(code, String(parts[2]))
@@ -219,7 +221,7 @@ public struct SIPParser: Sendable {
             throw SIPParseError(.invalidHeaderValue, "CSeq method does not match the request method")
         }
         if let maxForwards = headers[.maxForwards] {
-            guard maxForwards.utf8.count <= 3, let hops = Int(maxForwards), (0...255).contains(hops) else {
+            guard let hops = SIPDecimal.parse(maxForwards, maxDigits: 3), (0...255).contains(hops) else {
                 throw SIPParseError(.invalidHeaderValue, "Max-Forwards is not 0...255")
             }
         }
@@ -242,7 +244,10 @@ public struct SIPParser: Sendable {
         _ = try SIPNameAddress(parsing: from)
         guard let to = headers[.to] else { throw SIPParseError(.missingHeader, "request without to header") }
         _ = try SIPNameAddress(parsing: to)
-        guard let callID = headers[.callID], !callID.isEmpty, !callID.contains(where: { $0 == " " || $0 == "\t" }) else {
+        // Bytes, not Characters: SP + combining mark is a single grapheme that is not " ".
+        guard let callID = headers[.callID], !callID.isEmpty,
+              !callID.utf8.contains(where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") })
+        else {
             throw SIPParseError(.invalidHeaderValue, "Call-ID is empty or contains whitespace")
         }
     }
