@@ -42,6 +42,7 @@ public enum BadRequestResponder {
             case .to:
                 // A final response needs a To tag (RFC 3261 §8.2.6.2); the text is not parsed further.
                 if !seen.contains(key) { headers.append(name, value.contains(";tag=") ? value : value + ";tag=sipswarm-400") }
+                seen.insert(key)
             case .from, .callID, .cseq:
                 if !seen.contains(key) { headers.append(name, value) }
                 seen.insert(key)
