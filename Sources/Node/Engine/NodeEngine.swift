@@ -9,7 +9,7 @@ import SIPTransport
 /// them. One instance per node, confined to one event loop, so the per-message path has no locks.
 final class NodeEngine: SIPTransportDelegate {
     let configuration: NodeConfiguration
-    let transport: SIPTransportLayer
+    let transport: any SIPMessageTransport
     let sink: any RecordSink
     let clock: any MicrosecondClock
     let logger: Logger
@@ -30,7 +30,7 @@ final class NodeEngine: SIPTransportDelegate {
     private var localAddresses: [SIPTransportProtocol: LocalAddress] = [:]
 
     init(
-        configuration: NodeConfiguration, transport: SIPTransportLayer, sink: any RecordSink,
+        configuration: NodeConfiguration, transport: any SIPMessageTransport, sink: any RecordSink,
         clock: any MicrosecondClock, providers: [ProviderTarget], logger: Logger
     ) {
         self.configuration = configuration
@@ -74,7 +74,7 @@ final class NodeEngine: SIPTransportDelegate {
 
     func transportReceivedMalformed(_ bytes: ByteBuffer, error: SIPParseError, from source: SIPSource) {
         statistics.malformed += 1
-        if let badRequest = BadRequestResponder.response(for: bytes, error: error, limits: transport.parser.limits) {
+        if let badRequest = BadRequestResponder.response(for: bytes, error: error, limits: transport.parserLimits) {
             statistics.badRequestsAnswered += 1
             transport.send(.response(badRequest), to: source.replyDestination)
         }
