@@ -76,12 +76,3 @@ extension Integration {
         }
     }
 }
-
-/// Lets a UAS finish its last call (it stops by itself after `-m` calls), then stops it if it has not.
-func finish(_ server: SippProcess, within timeout: Duration = .seconds(10)) async -> SippResult {
-    let result = await server.wait(timeout: timeout)
-    if result.exitCode != nil {
-        return result
-    }
-    return await server.stop()
-}

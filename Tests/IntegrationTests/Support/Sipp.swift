@@ -113,6 +113,15 @@ final class SippProcess {
     }
 }
 
+/// Lets a UAS finish its last call (it stops by itself after `-m` calls), then stops it if it has not.
+func finish(_ server: SippProcess, within timeout: Duration = .seconds(10)) async -> SippResult {
+    let result = await server.wait(timeout: timeout)
+    if result.exitCode != nil {
+        return result
+    }
+    return await server.stop()
+}
+
 /// The cumulative counters of sipp's `-trace_stat` CSV (semicolon separated, header first).
 enum SippStats {
     static func read(_ url: URL) -> [String: Int] {
