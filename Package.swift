@@ -65,7 +65,7 @@ let package = Package(
         ),
         .testTarget(name: "SIPTransactionTests", dependencies: ["SIPTransaction", "SIPCore"]),
         .testTarget(name: "RecordsTests", dependencies: ["Records"]),
-        .testTarget(name: "NodeTests", dependencies: ["Node", "SIPCore", "Records", .product(name: "NIOCore", package: "swift-nio")]),
+        .testTarget(name: "NodeTests", dependencies: ["Node", "SIPCore", "Records", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio")]),
         .testTarget(name: "sipswarmTests", dependencies: ["sipswarm", "Node"]),
         // Start the built `sipswarm` binary and real sipp processes on loopback.
         .testTarget(name: "IntegrationTests", dependencies: ["SIPCore", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),

@@ -183,8 +183,9 @@ final class NodeEngine: SIPTransportDelegate {
 
     private func handleACK(_ request: SIPRequest) {
         // ACK for a non-2xx final shares the INVITE's branch (RFC 3261 §17.2.3).
-        if let key = ServerTransactionKey(request, methodOverride: .invite), let server = serverTransactions[key] {
-            server.receivedACK()
+        // A 2xx ACK that reused the INVITE's branch is handed back (Accepted state) and routed below.
+        if let key = ServerTransactionKey(request, methodOverride: .invite), let server = serverTransactions[key],
+           server.receivedACK() {
             return
         }
         guard let callID = request.callID else { return }
@@ -205,7 +206,8 @@ final class NodeEngine: SIPTransportDelegate {
             return
         }
         let outcome = invite.cancelOutcome()
-        respondStatelessly(outcome.cancelStatusCode, to: request, from: source)
+        // RFC 3261 §9.2: the 200 for CANCEL carries the To tag of the INVITE's responses.
+        respondStatelessly(outcome.cancelStatusCode, to: request, from: source, toTag: session.aToTag)
         if outcome.sendsRequestTerminated {
             session.customerCancelled()
         }
@@ -220,8 +222,11 @@ final class NodeEngine: SIPTransportDelegate {
     }
 
     /// Answers without keeping transaction state (OPTIONS, 403, 481 ...). Retransmissions get the same answer again.
-    func respondStatelessly(_ code: Int, to request: SIPRequest, from source: SIPSource, reason: String? = nil, extra: [(String, String)] = []) {
-        let toTag = request.to?.tag == nil && code > 100 ? ids.tag() : nil
+    func respondStatelessly(
+        _ code: Int, to request: SIPRequest, from source: SIPSource, reason: String? = nil, extra: [(String, String)] = [],
+        toTag localTag: String? = nil
+    ) {
+        let toTag = request.to?.tag == nil && code > 100 ? (localTag ?? ids.tag()) : nil
         let response = MessageFactory.local(code, to: request, toTag: toTag, userAgent: configuration.sip.userAgent, reason: reason, extra: extra)
         transport.send(.response(response), to: source.replyDestination)
     }

@@ -78,12 +78,15 @@ final class ServerTransactionDriver {
         }
     }
 
-    /// ACK for a non-2xx final (same branch).
-    func receivedACK() {
-        guard case .invite(var invite) = machine else { return }
+    /// ACK matching this INVITE transaction (same branch). Returns false when the transaction hands
+    /// it up (RFC 6026 Accepted: a 2xx ACK that reused the INVITE's branch), so the session gets it.
+    @discardableResult
+    func receivedACK() -> Bool {
+        guard case .invite(var invite) = machine else { return true }
         let actions = invite.receivedACK()
         machine = .invite(invite)
         perform(actions, response: nil)
+        return !actions.contains(.deliverACK)
     }
 
     /// What a CANCEL for this INVITE means now.

@@ -126,7 +126,7 @@ extension B2BUASession {
                 if attempt.receivedProvisional { sendCancel(for: attempt) }
                 attempt.finished = true
                 attempt.cancelTimers()
-                attempt.client?.abandon()
+                releaseClientTransaction(of: attempt)
                 cdr.endAttempt(code: nil, reason: nil, outcome: .cancelled, at: engine.now())
             }
             if cancelledAt == nil { respondToCustomer(local: 503, extra: [("Retry-After", "30")]) }

@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import Records
 import SIPCore
+import SIPTransaction
 import SIPTransport
 
 // Provider legs: serial attempts, failover and relaying their responses to the customer.
@@ -77,7 +78,7 @@ extension B2BUASession {
         if attempt.receivedProvisional {
             sendCancel(for: attempt)
         }
-        attempt.client?.abandon()
+        releaseClientTransaction(of: attempt)
         failed(code: 408, reason: "Request Timeout", response: nil, attempt: attempt, timedOut: true)
     }
 
@@ -229,6 +230,19 @@ extension B2BUASession {
         } else {
             // RFC 3261 §9.1: no CANCEL before a provisional; send it when one arrives.
             attempt.cancelRequested = true
+        }
+    }
+
+    /// Drops an attempt's INVITE transaction. After a CANCEL it must live on to ACK the provider's 487
+    /// (RFC 3261 §9.1), so it is only dropped 64*T1 later if that final never comes.
+    func releaseClientTransaction(of attempt: ProviderAttempt) {
+        guard let client = attempt.client else { return }
+        guard attempt.cancelSent else {
+            client.abandon()
+            return
+        }
+        engine.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(duration: engine.transactionTimers.timeout)) { [weak client] in
+            client?.abandon()
         }
     }
 
