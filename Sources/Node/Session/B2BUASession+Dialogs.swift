@@ -187,7 +187,8 @@ extension B2BUASession {
 
     /// A 2xx carrying Session-Expires (answer, or a refresh re-INVITE/UPDATE) restarts the session timer.
     func sessionRefreshed(_ response: SIPResponse) {
-        guard let value = response.headers[.sessionExpires] ?? aRequest.headers[.sessionExpires],
+        // RFC 4028 §9: a 2xx without Session-Expires means no session expiration, whatever the offer asked.
+        guard let value = response.headers[.sessionExpires],
               let seconds = SessionExpires(parsing: value)?.seconds, seconds > 0 else { return }
         let interval = Duration.seconds(seconds)
         sessionInterval = interval

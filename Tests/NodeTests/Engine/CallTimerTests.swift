@@ -37,6 +37,18 @@ import Testing
         #expect(cdr.endMicros == EngineHarness.at(.milliseconds(90_200)))
     }
 
+    @Test func sessionExpiresOnlyInTheCustomersInviteArmsNoTimer() throws {
+        // RFC 4028 §9: without Session-Expires in the 2xx there is no session expiration.
+        let node = EngineHarness()
+        var customer = CustomerCall()
+        customer.extraHeaders = ["Session-Expires: 90", "Supported: timer"]
+        _ = try #require(node.establishCall(customer))
+        node.advance(by: .seconds(200))
+        #expect(node.takeSent().isEmpty)
+        #expect(node.sink.cdrs.isEmpty)
+        #expect(node.engine.activeSessions.count == 1)
+    }
+
     @Test func reInvitesBothWaysAreRelayedAndRefreshTheSession() throws {
         let node = EngineHarness()
         let call = try #require(node.establishCall(answerHeaders: [("Session-Expires", "90;refresher=uac")]))
