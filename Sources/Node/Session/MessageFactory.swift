@@ -19,30 +19,26 @@ enum MessageFactory {
 
     /// ACK for a non-2xx final response: same branch, To from the response (RFC 3261 §17.1.1.3).
     static func hopByHopACK(for invite: SIPRequest, response: SIPResponse) -> SIPRequest {
-        var headers = SIPHeaders()
-        if let via = invite.headers.values(.via).first { headers.append("Via", via) }
-        headers.append("Max-Forwards", "70")
-        if let from = invite.headers[.from] { headers.append("From", from) }
-        if let to = response.headers[.to] { headers.append("To", to) }
-        if let callID = invite.headers[.callID] { headers.append("Call-ID", callID) }
-        headers.append("CSeq", "\(invite.cseq?.sequence ?? 1) ACK")
-        for route in invite.headers.lines(.route) { headers.append("Route", route) }
-        headers.append("Content-Length", "0")
-        return SIPRequest(method: .ack, uri: invite.uri, headers: headers)
+        sameTransaction(.ack, as: invite, to: response.headers[.to])
     }
 
     /// CANCEL for a pending INVITE (RFC 3261 §9.1): same Request-URI, Call-ID, From, To, branch.
     static func cancel(for invite: SIPRequest) -> SIPRequest {
+        sameTransaction(.cancel, as: invite, to: invite.headers[.to])
+    }
+
+    // ACK and CANCEL copy the INVITE's top Via (its branch), From, Call-ID, CSeq number and Route.
+    private static func sameTransaction(_ method: SIPMethod, as invite: SIPRequest, to: String?) -> SIPRequest {
         var headers = SIPHeaders()
         if let via = invite.headers.values(.via).first { headers.append("Via", via) }
         headers.append("Max-Forwards", "70")
         if let from = invite.headers[.from] { headers.append("From", from) }
-        if let to = invite.headers[.to] { headers.append("To", to) }
+        if let to { headers.append("To", to) }
         if let callID = invite.headers[.callID] { headers.append("Call-ID", callID) }
-        headers.append("CSeq", "\(invite.cseq?.sequence ?? 1) CANCEL")
+        headers.append("CSeq", "\(invite.cseq?.sequence ?? 1) \(method.token)")
         for route in invite.headers.lines(.route) { headers.append("Route", route) }
         headers.append("Content-Length", "0")
-        return SIPRequest(method: .cancel, uri: invite.uri, headers: headers)
+        return SIPRequest(method: method, uri: invite.uri, headers: headers)
     }
 
     /// A request inside a dialog (BYE, ACK for 2xx, re-INVITE, UPDATE, INFO).
