@@ -106,6 +106,16 @@ final class ClientTransactionDriver {
         }
     }
 
+    /// Stops retransmitting but keeps listening until the machine's own timeout, so a late
+    /// answer from a provider the session gave up on can still be CANCELled or ACKed.
+    func muteRetransmissions() {
+        retransmissionsMuted = true
+        timers.removeValue(forKey: .a)?.cancel()
+        timers.removeValue(forKey: .e)?.cancel()
+    }
+
+    private var retransmissionsMuted = false
+
     /// Stops every timer and forgets the transaction (owner gave up on it).
     func abandon() {
         terminate()
@@ -115,7 +125,7 @@ final class ClientTransactionDriver {
         for action in actions {
             switch action {
             case .transmitRequest:
-                engine.transport.send(requestBytes, to: destination)
+                if !retransmissionsMuted { engine.transport.send(requestBytes, to: destination) }
             case .sendACK:
                 if let failure = response ?? lastFailureResponse {
                     engine.transport.send(SIPMessage.request(MessageFactory.hopByHopACK(for: request, response: failure)), to: destination)
@@ -142,7 +152,7 @@ final class ClientTransactionDriver {
         for action in actions {
             switch action {
             case .transmitRequest:
-                engine.transport.send(requestBytes, to: destination)
+                if !retransmissionsMuted { engine.transport.send(requestBytes, to: destination) }
             case .deliverResponse:
                 if let response { notify(.response(response)) }
             case .startTimer(let timer, let duration):
@@ -166,6 +176,7 @@ final class ClientTransactionDriver {
     }
 
     private func schedule(_ timer: TransactionTimer, _ duration: Duration) {
+        if retransmissionsMuted && (timer == .a || timer == .e) { return }
         timers.removeValue(forKey: timer)?.cancel()
         timers[timer] = engine.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(duration: duration)) { [weak self] in
             self?.timerFired(timer)
@@ -177,6 +188,8 @@ final class ClientTransactionDriver {
         finished = true
         for (_, scheduled) in timers { scheduled.cancel() }
         timers.removeAll()
+        // Breaks the session → attempt → driver → closure → session cycle.
+        onEvent = { _ in }
         engine.clientTransactionTerminated(branch: branch)
     }
 }

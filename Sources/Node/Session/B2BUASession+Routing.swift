@@ -41,9 +41,15 @@ extension B2BUASession {
         )
         cdr.beginAttempt(provider: provider.id, destination: provider.destination.addressText, bLeg: bLeg, at: engine.now())
         attempt.timer = scheduleAttemptTimer(after: engine.configuration.sip.providerTimeout, attempt: attempt)
-        attempt.client = engine.startClientTransaction(request, branch: branch, to: provider.destination) { [weak self, weak attempt] event in
-            guard let self, let attempt else { return }
-            self.attemptEvent(event, attempt: attempt)
+        // The session may be gone when a provider answers late; the attempt alone can still CANCEL
+        // a late 1xx and ACK and BYE a late 2xx. The driver drops this closure when it terminates.
+        let engine = self.engine
+        attempt.client = engine.startClientTransaction(request, branch: branch, to: provider.destination) { [weak self] event in
+            if let self {
+                self.attemptEvent(event, attempt: attempt)
+            } else if case .response(let response) = event {
+                attempt.abandonedLegReceived(response, engine: engine)
+            }
         }
     }
 
@@ -83,13 +89,14 @@ extension B2BUASession {
     }
 
     private func provisional(_ response: SIPResponse, attempt: ProviderAttempt) {
-        guard attempt === self.attempt, !attempt.finished else { return }
         let first = !attempt.receivedProvisional
         attempt.receivedProvisional = true
+        // A CANCEL held back until the first provisional (RFC 3261 §9.1), also for attempts given up on.
         if attempt.cancelRequested {
             sendCancel(for: attempt)
             return
         }
+        guard attempt === self.attempt, !attempt.finished else { return }
         guard phase == .routing, cancelledAt == nil else { return }
         cdr.provisional(code: response.statusCode, at: engine.now())
         if first {
@@ -238,7 +245,10 @@ extension B2BUASession {
     func releaseClientTransaction(of attempt: ProviderAttempt) {
         guard let client = attempt.client else { return }
         guard attempt.cancelSent else {
-            client.abandon()
+            // No provisional yet, so no CANCEL allowed (RFC 3261 §9.1). The transaction stays
+            // (quietly) until Timer B: a late 1xx then gets the CANCEL, a late 2xx an ACK and a BYE.
+            attempt.cancelRequested = true
+            client.muteRetransmissions()
             return
         }
         engine.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(duration: engine.transactionTimers.timeout)) { [weak client] in
@@ -247,12 +257,7 @@ extension B2BUASession {
     }
 
     func sendCancel(for attempt: ProviderAttempt) {
-        guard !attempt.cancelSent else { return }
-        attempt.cancelSent = true
-        let cancel = MessageFactory.cancel(for: attempt.request)
-        guard let branch = cancel.topVia?.branch else { return }
-        // A CANCEL is its own non-INVITE transaction with the INVITE's branch; key it apart.
-        _ = engine.startClientTransaction(cancel, branch: branch + "#cancel", to: attempt.provider.destination) { _ in }
+        attempt.sendCancel(engine: engine)
     }
 
     /// A 2xx the client transaction no longer tracks (retransmission after Timer M): ACK again.
@@ -264,22 +269,7 @@ extension B2BUASession {
 
     /// ACK and BYE an answer we cannot use (a stale attempt answered late).
     private func acknowledgeAndHangUp(_ response: SIPResponse, attempt: ProviderAttempt) {
-        var dialog = Dialog(
-            callID: attempt.callID,
-            localHeader: attempt.request.headers[.from] ?? "",
-            remoteHeader: response.headers[.to] ?? "",
-            localCSeq: 1,
-            remoteTarget: Self.contactURI(response.headers[.contact]) ?? attempt.request.uri,
-            routeSet: response.headers.values(.recordRoute).reversed(),
-            destination: attempt.provider.destination
-        )
-        let local = engine.localAddress(for: attempt.provider.destination.transport)
-        let ack = MessageFactory.inDialog(.ack, dialog: &dialog, local: local, branch: engine.ids.branch(), userAgent: userAgent, cseq: 1)
-        engine.sendStateless(ack, to: dialog.destination)
-        let bye = MessageFactory.inDialog(.bye, dialog: &dialog, local: local, branch: engine.ids.branch(), userAgent: userAgent)
-        if let branch = bye.topVia?.branch {
-            _ = engine.startClientTransaction(bye, branch: branch, to: dialog.destination) { _ in }
-        }
+        attempt.hangUpUnwantedAnswer(response, engine: engine)
     }
 
     static func contactURI(_ header: String?) -> SIPURI? {

@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import SIPCore
+import SIPTransport
 
 /// One outbound try towards one provider.
 final class ProviderAttempt {
@@ -14,6 +15,8 @@ final class ProviderAttempt {
     var cancelRequested = false
     var cancelSent = false
     var finished = false
+    /// A BYE was sent for an answer nobody wanted.
+    var hungUp = false
     /// Provider timeout until the first provisional, then ring timeout until the answer.
     var timer: Scheduled<Void>?
 
@@ -23,6 +26,48 @@ final class ProviderAttempt {
         self.callID = callID
         self.fromTag = fromTag
         self.request = request
+    }
+
+    /// CANCEL this attempt's INVITE (its own non-INVITE transaction, same branch, keyed apart).
+    func sendCancel(engine: NodeEngine) {
+        guard !cancelSent else { return }
+        cancelSent = true
+        let cancel = MessageFactory.cancel(for: request)
+        guard let branch = cancel.topVia?.branch else { return }
+        _ = engine.startClientTransaction(cancel, branch: branch + "#cancel", to: provider.destination) { _ in }
+    }
+
+    /// ACK and BYE a 2xx nobody wants any more (RFC 3261 §13.2.2.4: every 2xx is ACKed).
+    func hangUpUnwantedAnswer(_ response: SIPResponse, engine: NodeEngine) {
+        var dialog = Dialog(
+            callID: callID,
+            localHeader: request.headers[.from] ?? "",
+            remoteHeader: response.headers[.to] ?? "",
+            localCSeq: 1,
+            remoteTarget: B2BUASession.contactURI(response.headers[.contact]) ?? request.uri,
+            routeSet: response.headers.values(.recordRoute).reversed(),
+            destination: provider.destination
+        )
+        let local = engine.localAddress(for: provider.destination.transport)
+        let userAgent = engine.configuration.sip.userAgent
+        let ack = MessageFactory.inDialog(.ack, dialog: &dialog, local: local, branch: engine.ids.branch(), userAgent: userAgent, cseq: 1)
+        engine.sendStateless(ack, to: dialog.destination)
+        // A retransmitted 2xx gets its ACK again, but the call is hung up once.
+        guard !hungUp else { return }
+        hungUp = true
+        let branch = engine.ids.branch()
+        let bye = MessageFactory.inDialog(.bye, dialog: &dialog, local: local, branch: branch, userAgent: userAgent)
+        _ = engine.startClientTransaction(bye, branch: branch, to: dialog.destination) { _ in }
+    }
+
+    /// A response for an attempt whose session has already ended.
+    func abandonedLegReceived(_ response: SIPResponse, engine: NodeEngine) {
+        if response.isProvisional, response.statusCode > 100 {
+            receivedProvisional = true
+            if cancelRequested { sendCancel(engine: engine) }
+        } else if response.isSuccess {
+            hangUpUnwantedAnswer(response, engine: engine)
+        }
     }
 
     func cancelTimers() {
