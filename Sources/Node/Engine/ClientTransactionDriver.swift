@@ -27,6 +27,10 @@ final class ClientTransactionDriver {
     private var timers: [TransactionTimer: Scheduled<Void>] = [:]
     private var lastFailureResponse: SIPResponse?
     private(set) var receivedProvisional = false
+    private(set) var receivedFinal = false
+
+    /// Still waiting for a final answer that someone cares about (what a graceful stop waits for).
+    var awaitingFinal: Bool { !receivedFinal && !finished && !retransmissionsMuted }
     private(set) var finished = false
     private unowned let engine: NodeEngine
     var onEvent: (Event) -> Void
@@ -66,6 +70,7 @@ final class ClientTransactionDriver {
 
     func received(_ response: SIPResponse) {
         if response.statusCode > 100, response.statusCode < 200 { receivedProvisional = true }
+        if response.statusCode >= 200 { receivedFinal = true }
         switch machine {
         case .invite(var invite):
             let actions = invite.receivedResponse(statusCode: response.statusCode)

@@ -310,5 +310,5 @@ final class NodeEngine: SIPTransportDelegate {
     }
 
     /// Client transactions still waiting for an answer (BYE/CANCEL sent while draining).
-    var pendingClientTransactions: Int { clientTransactions.count }
+    var pendingClientTransactions: Int { clientTransactions.values.count { $0.awaitingFinal } }
 }
