@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // Message model, parser and serializer. No I/O.
@@ -34,11 +35,16 @@ let package = Package(
         ),
         // Immutable record value types (CDR, attempt, message) and their encoding.
         .target(name: "Records"),
+        // Hash chains, RFC 9162 Merkle trees and proofs, signed checkpoints, verification.
+        .target(
+            name: "Ledger",
+            dependencies: ["Records", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // Sessions (B2BUA), routing, CdrBuilder, record sinks, configuration model.
         .target(
             name: "Node",
             dependencies: [
-                "SIPCore", "SIPTransaction", "SIPTransport", "Records",
+                "SIPCore", "SIPTransaction", "SIPTransport", "Records", "Ledger",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -49,7 +55,7 @@ let package = Package(
         .executableTarget(
             name: "sipswarm",
             dependencies: [
-                "Node", "SIPCore", "Records",
+                "Node", "SIPCore", "Records", "Ledger",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -65,7 +71,15 @@ let package = Package(
         ),
         .testTarget(name: "SIPTransactionTests", dependencies: ["SIPTransaction", "SIPCore"]),
         .testTarget(name: "RecordsTests", dependencies: ["Records"]),
-        .testTarget(name: "NodeTests", dependencies: ["Node", "SIPCore", "Records", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio")]),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Records", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(
+            name: "NodeTests",
+            dependencies: [
+                "Node", "SIPCore", "SIPTransport", "Records", "Ledger",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "sipswarmTests", dependencies: ["sipswarm", "Node"]),
         // Start the built `sipswarm` binary and real sipp processes on loopback.
         .testTarget(name: "IntegrationTests", dependencies: ["SIPCore", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),

@@ -1,0 +1,2 @@
+// The Ledger target: see docs/ledger-format.md.
+enum LedgerModule {}
