@@ -1,2 +1,0 @@
-// The Ledger target: see docs/ledger-format.md.
-enum LedgerModule {}

@@ -1,0 +1,38 @@
+internal import Crypto
+
+/// RFC 9162 §2.1.1 tree hashing: leaves prefixed 0x00, interior nodes 0x01.
+public enum MerkleHashing {
+    /// `SHA-256(0x00 || data)`: the hash of one leaf.
+    public static func leafHash(_ data: some Collection<UInt8>) -> LedgerHash {
+        var hasher = SHA256()
+        withUnsafeBytes(of: UInt8(0x00)) { hasher.update(bufferPointer: $0) }
+        let done: Void? = data.withContiguousStorageIfAvailable { buffer in
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(buffer))
+        }
+        if done == nil {
+            Array(data).withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        }
+        return LedgerHash(digest: hasher.finalize())
+    }
+
+    /// `SHA-256(0x01 || left || right)`: the hash of an interior node.
+    public static func nodeHash(_ left: LedgerHash, _ right: LedgerHash) -> LedgerHash {
+        var hasher = SHA256()
+        withUnsafeBytes(of: UInt8(0x01)) { hasher.update(bufferPointer: $0) }
+        left.bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        right.bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        return LedgerHash(digest: hasher.finalize())
+    }
+
+    /// `SHA-256("")`: the root of the empty tree.
+    public static let emptyRoot = LedgerHash.sha256([UInt8]())
+
+    /// The largest power of two strictly smaller than `count` (`count` > 1).
+    static func split(_ count: UInt64) -> UInt64 {
+        var k: UInt64 = 1
+        while k << 1 < count {
+            k <<= 1
+        }
+        return k
+    }
+}
