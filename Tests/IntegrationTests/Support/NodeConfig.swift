@@ -12,6 +12,8 @@ struct NodeConfig {
     var sipPort: Int
     var customerAddresses = ["127.0.0.1/32"]
     var providers: [Provider]
+    /// `[ledger] checkpoint_interval_s`; nil leaves the section out (the node's default).
+    var checkpointIntervalSeconds: Int? = nil
 
     func toml(dataDirectory: String) -> String {
         var text = """
@@ -33,6 +35,14 @@ struct NodeConfig {
                 address = "127.0.0.1:\(provider.port)"
                 transport = "\(provider.transport)"
                 priority = \(provider.priority)
+
+                """
+        }
+        if let checkpointIntervalSeconds {
+            text += """
+
+                [ledger]
+                checkpoint_interval_s = \(checkpointIntervalSeconds)
 
                 """
         }

@@ -21,12 +21,15 @@ final class NodeProcess {
     static func start(
         _ config: NodeConfig,
         in directory: TemporaryDirectory,
-        binary: String = TestEnvironment.sipswarmBinary
+        binary: String = TestEnvironment.sipswarmBinary,
+        processName: String = "sipswarm"
     ) async throws -> NodeProcess {
         let dataDirectory = directory.url.appendingPathComponent("data", isDirectory: true)
         let configURL = directory.file("node.toml")
         try config.toml(dataDirectory: dataDirectory.path).write(to: configURL, atomically: true, encoding: .utf8)
-        let child = try launch(configPath: configURL.path, dataDirectory: dataDirectory.path, in: directory, binary: binary)
+        let child = try launch(
+            configPath: configURL.path, dataDirectory: dataDirectory.path, in: directory, binary: binary, processName: processName
+        )
         let node = NodeProcess(config: config, directory: directory, dataDirectory: dataDirectory, configURL: configURL, child: child)
         try await node.waitUntilReady()
         return node
@@ -38,10 +41,11 @@ final class NodeProcess {
         configPath: String,
         dataDirectory: String,
         in directory: TemporaryDirectory,
-        binary: String = TestEnvironment.sipswarmBinary
+        binary: String = TestEnvironment.sipswarmBinary,
+        processName: String = "sipswarm"
     ) throws -> ChildProcess {
         try ChildProcess(
-            name: "sipswarm",
+            name: processName,
             executable: binary,
             arguments: ["serve", "--config", configPath, "--data-dir", dataDirectory],
             directory: directory.url
@@ -92,6 +96,13 @@ final class NodeProcess {
     @discardableResult
     func stop() async -> Int32? {
         await child.terminate(grace: .seconds(15))
+    }
+
+    /// SIGKILL, as a crash would; returns once the process is gone (its exit code, 137).
+    @discardableResult
+    func kill() async -> Int32? {
+        child.signal(SIGKILL)
+        return await child.waitForExit(timeout: .seconds(5))
     }
 
     func cdrs() throws -> [JSONRecord] {
