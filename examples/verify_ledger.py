@@ -226,7 +226,10 @@ def check_checkpoints(root, chains):
     key_file = os.path.join(root, "keys", "node-ed25519.pub")
     if os.path.exists(key_file):
         with open(key_file, "rb") as handle:
-            node_key = handle.read().strip().decode("ascii")
+            try:
+                node_key = base64.b64decode(handle.read().strip(), validate=True)
+            except ValueError:
+                raise Broken("keys/node-ed25519.pub", "?", None, "not base64")
     wanted = {}
     for _, cp in checkpoints:
         for kind, head in (cp.get("chains") if isinstance(cp.get("chains"), dict) else {}).items():
@@ -236,7 +239,8 @@ def check_checkpoints(root, chains):
              for kind, sizes in wanted.items()}
     covered = {}
     for where, cp in checkpoints:
-        fail = lambda what: Broken(where, "checkpoint", cp["seq"], what)  # noqa: E731
+        def fail(what):
+            return Broken(where, "checkpoint", cp["seq"], what)
         if not (type(cp.get("time_us")) is int and isinstance(cp.get("chains"), dict)
                 and isinstance(cp.get("public_key"), str) and isinstance(cp.get("signature"), str)):
             raise fail("time_us, chains, public_key or signature missing or wrong")
@@ -248,11 +252,13 @@ def check_checkpoints(root, chains):
         signed = canonical({k: v for k, v in cp.items() if k not in ("hash", "signature")})
         if not ed25519_verify(key, signed, signature):
             raise fail("signature does not verify")
-        if node_key is not None and cp["public_key"] != node_key:
-            raise fail("public_key is not the node's key (keys/node-ed25519.pub)")
-        node_key = cp["public_key"]
+        if node_key is not None and key != node_key:
+            raise fail("public_key is not the node's key (keys/node-ed25519.pub, or the first checkpoint's)")
+        node_key = key
         for kind in sorted(set(cp["chains"]) | set(covered)):
             head = cp["chains"].get(kind)
+            if kind == "checkpoint":
+                raise fail("chains lists the checkpoint chain, which no Merkle tree covers")
             if not (isinstance(head, dict) and type(head.get("size")) is int and head["size"] >= 0
                     and is_hex64(head.get("root"))):
                 raise fail(f"chains.{kind} missing or not {{root, size}}")
@@ -273,8 +279,9 @@ def check_checkpoints(root, chains):
 
 def verify(root):
     """Summary lines when the directory is intact; raises Broken at the first broken place."""
-    kinds = sorted(name for name in os.listdir(root)
-                   if name not in NOT_CHAINS and os.path.isdir(os.path.join(root, name)))
+    kinds = sorted(name for name in os.listdir(root) if name not in NOT_CHAINS
+                   and os.path.isdir(os.path.join(root, name))
+                   and any(file.endswith(".jsonl") for file in os.listdir(os.path.join(root, name))))
     chains = {kind: read_chain(root, kind) for kind in kinds}
     last = check_checkpoints(root, chains)
     lines = [f"chain {kind}: {len(chains[kind])} records" for kind in kinds]

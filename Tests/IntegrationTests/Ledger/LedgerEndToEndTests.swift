@@ -189,14 +189,20 @@ extension Integration {
             return counts
         }
 
-        /// Per-chain record counts from `sipswarm verify --json`.
+        /// Per-chain record counts from `sipswarm verify --json` (`"chains": [{"kind": …, "records": …}]`).
         static func sipswarmCounts(_ json: String) -> [String: Int] {
             guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
-                let chains = object["chains"] as? [String: Any]
+                let chains = object["chains"] as? [[String: Any]]
             else {
                 return [:]
             }
-            return chains.compactMapValues { (($0 as? [String: Any])?["records"] as? NSNumber)?.intValue }
+            var counts: [String: Int] = [:]
+            for chain in chains {
+                if let kind = chain["kind"] as? String, let records = chain["records"] as? NSNumber {
+                    counts[kind] = records.intValue
+                }
+            }
+            return counts
         }
 
         /// Complete (newline-ended) lines in every file of a kind.
