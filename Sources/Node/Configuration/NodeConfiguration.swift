@@ -16,6 +16,8 @@ public struct NodeConfiguration: Sendable, Hashable {
     public var providers: [ProviderTrunk]
     /// SIP timers and limits (`[sip]`).
     public var sip: SIPSettings
+    /// Ledger checkpoints (`[ledger]`).
+    public var ledger: LedgerSettings
 
     /// Default `[node] data_dir`.
     public static let defaultDataDirectory = "./data"
@@ -33,7 +35,8 @@ public struct NodeConfiguration: Sendable, Hashable {
         drainTimeout: Duration = NodeConfiguration.defaultDrainTimeout,
         customers: [CustomerTrunk],
         providers: [ProviderTrunk],
-        sip: SIPSettings = SIPSettings()
+        sip: SIPSettings = SIPSettings(),
+        ledger: LedgerSettings = LedgerSettings()
     ) {
         self.nodeID = nodeID
         self.listen = listen
@@ -43,6 +46,7 @@ public struct NodeConfiguration: Sendable, Hashable {
         self.customers = customers
         self.providers = providers
         self.sip = sip
+        self.ledger = ledger
     }
 
     /// Providers by ascending priority; equal priorities keep file order.

@@ -1,59 +1,151 @@
 import Foundation
+import Ledger
 public import Records
 
-/// Appends records as canonical JSON lines to `DATA/cdr/cdr-<node>-<start>.jsonl` and
-/// `DATA/attempt/attempt-<node>-<start>.jsonl`, on a background thread.
+/// The node's record writer: every record becomes a chained ledger record (docs/ledger-format.md) in
+/// `DATA/<kind>/<kind>-<node>-<start>.jsonl` for the kinds `cdr`, `attempt`, `audit` and `checkpoint`,
+/// written by one background thread, the single writer of every chain.
+///
+/// At creation the sink loads (or creates) the node's signing key and recovers the chains already on disk:
+/// it continues each chain where it ended, moves a torn last line into `DATA/quarantine/`, and writes
+/// `torn_line_quarantined` and `node_started` audit records and a checkpoint. It then writes a signed
+/// checkpoint every `checkpointInterval` when records were written since the last one, and at `close()`.
 ///
 /// `emit` only queues. If more than `capacity` records are pending (for example while the disk
 /// fails and writes are retried), `emit` blocks until the writer catches up: back-pressure, never
 /// loss. Write errors go to `onError` and are counted; the lines stay pending and are retried.
-/// `close()` writes everything pending before it returns.
+/// `close()` writes everything pending and a final checkpoint before it returns.
 public final class JSONLinesRecordSink: RecordSink {
     /// The default bound on pending records.
     public static let defaultCapacity = 100_000
+    /// The version written into `node_started` audit records.
+    public static let softwareVersion = "0.1.0"
 
     /// The CDR file this sink appends to.
     public let cdrFilePath: String
     /// The attempt file this sink appends to.
     public let attemptFilePath: String
+    /// The audit file this sink appends to.
+    public let auditFilePath: String
+    /// The checkpoint file this sink appends to.
+    public let checkpointFilePath: String
 
     private let writer: RecordWriter
 
-    /// Creates the kind folders under `dataDirectory`, opens new files named after `nodeID` and the start time,
-    /// and starts the writer thread.
+    /// Loads or creates the signing key, recovers the chains under `dataDirectory`, opens new files named after
+    /// `nodeID` and the start time, and starts the writer thread.
+    ///
+    /// Throws `chainBroken` (naming file and line) when an existing chain is damaged before its last line, and
+    /// `signingKeyUnavailable` when the key cannot be loaded or created: the node must not carry traffic it cannot
+    /// record in an intact, signed chain.
     public convenience init(
         dataDirectory: String,
         nodeID: String,
         clock: any MicrosecondClock = SystemMicrosecondClock(),
+        checkpointInterval: Duration = LedgerSettings.defaultCheckpointInterval,
         capacity: Int = JSONLinesRecordSink.defaultCapacity,
         onError: @escaping @Sendable (RecordSinkError) -> Void = { _ in }
     ) throws(RecordSinkError) {
         try Self.validate(nodeID: nodeID)
-        let stamp = UTCTimestamp.compact(microseconds: clock.nowMicroseconds())
-        let cdrFile = try Self.createFile(in: dataDirectory, kind: CallDetailRecord.kind, nodeID: nodeID, stamp: stamp)
-        let attemptFile: POSIXRecordFile
+        guard checkpointInterval > .zero else {
+            throw RecordSinkError(.invalidCheckpointInterval, reason: "the checkpoint interval must be positive")
+        }
+        try Self.createDirectory(dataDirectory)
+        let lock = try DataDirectoryLock.acquire(dataDirectory: dataDirectory)
+        var chains: LedgerChains
+        let audits: [[String: CanonicalJSON]]
+        let key: NodeSigningKey
         do {
-            attemptFile = try Self.createFile(in: dataDirectory, kind: AttemptRecord.kind, nodeID: nodeID, stamp: stamp)
+            key = try Self.loadKey(dataDirectory: dataDirectory)
+            (chains, audits) = try Self.recover(dataDirectory: dataDirectory, nodeID: nodeID, now: clock.nowMicroseconds())
         } catch {
-            cdrFile.close()
+            lock.release()
             throw error
         }
-        self.init(cdrFile: cdrFile, attemptFile: attemptFile, capacity: capacity, onError: onError)
+        chains.directoryLock = lock
+        self.init(
+            chains: chains,
+            startupAudits: audits,
+            signing: LedgerSigning(key: key, clock: clock, checkpointInterval: checkpointInterval),
+            capacity: capacity,
+            onError: onError
+        )
     }
 
-    /// Starts a sink over already opened files; tests use it to inject failing or stalling files.
+    private static func loadKey(dataDirectory: String) throws(RecordSinkError) -> NodeSigningKey {
+        do {
+            return try NodeSigningKey.loadOrCreate(dataDirectory: dataDirectory)
+        } catch {
+            throw RecordSinkError(.signingKeyUnavailable, reason: error.reason)
+        }
+    }
+
+    // Continues every chain on disk, opens this start's files and lists the start's audit records.
+    private static func recover(
+        dataDirectory: String,
+        nodeID: String,
+        now: Int64
+    ) throws(RecordSinkError) -> (LedgerChains, [[String: CanonicalJSON]]) {
+        let stamp = UTCTimestamp.compact(microseconds: now)
+
+        var recovered: [RecoveredChain] = []
+        for kind in LedgerChains.allKinds {
+            recovered.append(try LedgerRecovery.recover(kind: kind, dataDirectory: dataDirectory, nodeID: nodeID, stamp: stamp))
+        }
+        var outputs: [ChainOutput] = []
+        for chain in recovered {
+            do {
+                let file = try Self.createFile(in: dataDirectory, kind: chain.kind, nodeID: nodeID, stamp: stamp)
+                outputs.append(
+                    ChainOutput(
+                        file: file,
+                        chain: HashChain(nodeID: nodeID, kind: chain.kind, position: chain.position),
+                        merkle: chain.merkle
+                    )
+                )
+            } catch {
+                for output in outputs {
+                    output.file.close()
+                }
+                throw error
+            }
+        }
+        let chains = LedgerChains(cdr: outputs[0], attempt: outputs[1], audit: outputs[2], checkpoint: outputs[3])
+
+        var audits: [[String: CanonicalJSON]] = recovered.flatMap(\.quarantined).map { tail in
+            [
+                "event": .string("torn_line_quarantined"),
+                "time_us": .integer(now),
+                "file": .string(tail.file),
+                "bytes": .integer(tail.bytes),
+                "quarantine_file": .string(tail.quarantineFile),
+            ]
+        }
+        audits.append([
+            "event": .string("node_started"),
+            "time_us": .integer(now),
+            "version": .string(Self.softwareVersion),
+        ])
+        return (chains, audits)
+    }
+
+    /// Starts a sink over already opened files and recovered chains; tests use it to inject failing or stalling files.
     init(
-        cdrFile: any RecordFile,
-        attemptFile: any RecordFile,
+        chains: LedgerChains,
+        startupAudits: [[String: CanonicalJSON]],
+        signing: LedgerSigning,
         capacity: Int,
         retryBackoffMicroseconds: UInt32 = 50_000,
         onError: @escaping @Sendable (RecordSinkError) -> Void
     ) {
-        self.cdrFilePath = cdrFile.path
-        self.attemptFilePath = attemptFile.path
+        self.cdrFilePath = chains.cdr.file.path
+        self.attemptFilePath = chains.attempt.file.path
+        self.auditFilePath = chains.audit.file.path
+        self.checkpointFilePath = chains.checkpoint.file.path
         self.writer = RecordWriter(
-            cdrFile: cdrFile,
-            attemptFile: attemptFile,
+            chains: chains,
+            startupAudits: startupAudits,
+            signing: signing,
             capacity: capacity,
             retryBackoffMicroseconds: retryBackoffMicroseconds,
             onError: onError
@@ -81,7 +173,7 @@ public final class JSONLinesRecordSink: RecordSink {
         writer.waitUntilWritten(deadline: Self.deadline(after: timeout))
     }
 
-    /// Stops accepting records, writes everything pending and closes the files.
+    /// Stops accepting records, writes everything pending and a final checkpoint, and closes the files.
     public func close() {
         _ = writer.close(deadline: nil)
     }
@@ -94,6 +186,11 @@ public final class JSONLinesRecordSink: RecordSink {
     /// The sink's counters now.
     public var counters: RecordSinkCounters {
         writer.counters
+    }
+
+    /// Checkpoints written and synced so far, including the one at start.
+    var checkpointCount: Int {
+        writer.checkpointCount
     }
 
     private static func deadline(after timeout: Duration) -> Date {
@@ -117,13 +214,7 @@ public final class JSONLinesRecordSink: RecordSink {
         }
     }
 
-    private static func createFile(
-        in dataDirectory: String,
-        kind: String,
-        nodeID: String,
-        stamp: String
-    ) throws(RecordSinkError) -> POSIXRecordFile {
-        let directory = dataDirectory + "/" + kind
+    private static func createDirectory(_ directory: String) throws(RecordSinkError) {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
@@ -132,6 +223,16 @@ public final class JSONLinesRecordSink: RecordSink {
                 reason: "cannot create \(directory): \(error.localizedDescription)"
             )
         }
+    }
+
+    private static func createFile(
+        in dataDirectory: String,
+        kind: String,
+        nodeID: String,
+        stamp: String
+    ) throws(RecordSinkError) -> POSIXRecordFile {
+        let directory = dataDirectory + "/" + kind
+        try createDirectory(directory)
         return try POSIXRecordFile.createNew(in: directory, baseName: "\(kind)-\(nodeID)-\(stamp)")
     }
 }

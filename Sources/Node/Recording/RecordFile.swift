@@ -62,9 +62,13 @@ struct POSIXRecordFile: RecordFile {
 
     /// Creates `directory/baseName.jsonl`, or `baseName-2.jsonl` and so on when that exists:
     /// a file is never shared with an earlier process.
-    static func createNew(in directory: String, baseName: String) throws(RecordSinkError) -> POSIXRecordFile {
+    static func createNew(
+        in directory: String,
+        baseName: String,
+        fileExtension: String = ".jsonl"
+    ) throws(RecordSinkError) -> POSIXRecordFile {
         for suffix in 1...1_000 {
-            let name = suffix == 1 ? "\(baseName).jsonl" : "\(baseName)-\(suffix).jsonl"
+            let name = suffix == 1 ? baseName + fileExtension : "\(baseName)-\(suffix)\(fileExtension)"
             let path = directory + "/" + name
             let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0o644)
             if descriptor >= 0 {

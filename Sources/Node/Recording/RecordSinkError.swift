@@ -20,6 +20,19 @@ public struct RecordSinkError: Error, Sendable, CustomStringConvertible {
         public static let syncFailed = Code("syncFailed")
         /// Records were emitted after `close()`; they were not written.
         public static let closed = Code("closed")
+        /// Another node or sink holds the data directory's lock.
+        public static let dataDirectoryLocked = Code("dataDirectoryLocked")
+        /// Existing record files could not be read, quarantined or truncated at start.
+        public static let recoveryFailed = Code("recoveryFailed")
+        /// An existing chain is broken before its last line (hash, `seq` or `prev_hash` wrong, or another node's
+        /// records); the reason names the file and line. The node refuses to start rather than fork the chain.
+        public static let chainBroken = Code("chainBroken")
+        /// A record named another node than the sink's; it was written under the sink's node id.
+        public static let recordNodeMismatch = Code("recordNodeMismatch")
+        /// The checkpoint interval is not positive.
+        public static let invalidCheckpointInterval = Code("invalidCheckpointInterval")
+        /// The node's Ed25519 signing key could not be loaded or created.
+        public static let signingKeyUnavailable = Code("signingKeyUnavailable")
 
         /// The code's name.
         public var description: String { name }

@@ -1,4 +1,5 @@
 import Foundation
+import Ledger
 import Records
 
 #if canImport(Glibc)
@@ -9,11 +10,12 @@ import Musl
 import Darwin
 #endif
 
-/// The serial background writer behind `JSONLinesRecordSink`: callers enqueue sessions, one thread
-/// encodes them to canonical JSON lines, appends them with `write(2)` and syncs.
+/// The serial background writer behind `JSONLinesRecordSink` and the single writer of the node's chains:
+/// callers enqueue sessions, one thread seals each record into its kind's hash chain, appends the lines
+/// with `write(2)`, syncs per batch, and seals signed checkpoints of the Merkle roots.
 ///
 /// `@unchecked Sendable` is safe: every stored `var` is read and written only with `condition`
-/// locked; the byte buffers live in `run()` on the writer thread alone.
+/// locked; the chains and byte buffers live in `run()` on the writer thread alone.
 final class RecordWriter: @unchecked Sendable {
     private let condition = NSCondition()
     private var queued: [SessionRecords] = []
@@ -26,23 +28,28 @@ final class RecordWriter: @unchecked Sendable {
     private var writtenRecords = 0
     private var failedWrites = 0
     private var droppedRecords = 0
+    private var checkpointsWritten = 0
 
-    private let cdrFile: any RecordFile
-    private let attemptFile: any RecordFile
+    // Handed to the writer thread in `start()`; not touched afterwards.
+    private let initialChains: LedgerChains
+    private let startupAudits: [[String: CanonicalJSON]]
+    private let signing: LedgerSigning
     private let capacity: Int
     private let initialBackoffMicroseconds: UInt32
     private static let maximumBackoffMicroseconds: UInt32 = 1_000_000
     private let onError: @Sendable (RecordSinkError) -> Void
 
     init(
-        cdrFile: any RecordFile,
-        attemptFile: any RecordFile,
+        chains: LedgerChains,
+        startupAudits: [[String: CanonicalJSON]],
+        signing: LedgerSigning,
         capacity: Int,
         retryBackoffMicroseconds: UInt32,
         onError: @escaping @Sendable (RecordSinkError) -> Void
     ) {
-        self.cdrFile = cdrFile
-        self.attemptFile = attemptFile
+        self.initialChains = chains
+        self.startupAudits = startupAudits
+        self.signing = signing
         self.capacity = max(1, capacity)
         self.initialBackoffMicroseconds = max(1, retryBackoffMicroseconds)
         self.onError = onError
@@ -90,7 +97,8 @@ final class RecordWriter: @unchecked Sendable {
         return true
     }
 
-    /// Refuses new records, writes everything pending, closes the files; false if `deadline` passed first.
+    /// Refuses new records, writes everything pending and a final checkpoint, closes the files;
+    /// false if `deadline` passed first.
     func close(deadline: Date?) -> Bool {
         condition.lock()
         defer { condition.unlock() }
@@ -124,6 +132,13 @@ final class RecordWriter: @unchecked Sendable {
         )
     }
 
+    /// Checkpoint records written and synced so far (including the one at start).
+    var checkpointCount: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return checkpointsWritten
+    }
+
     // Must be called with `condition` locked.
     private func wait(until deadline: Date?) -> Bool {
         guard let deadline else {
@@ -134,24 +149,32 @@ final class RecordWriter: @unchecked Sendable {
     }
 
     private func run() {
-        var cdrBuffer: [UInt8] = []
-        var attemptBuffer: [UInt8] = []
+        var chains = initialChains
+        for fields in startupAudits {
+            chains.audit.append(fields)
+        }
+        // Records left unsigned by a crash, and the start's own audit records, are covered at once.
+        var recordsSinceCheckpoint = true
+        var nextCheckpoint = Date.distantPast
         var bufferedRecords = 0
-        var cdrFileDirty = false
-        var attemptFileDirty = false
+        var bufferedCheckpoints = 0
+        var finalCheckpointSealed = false
         var backoff = initialBackoffMicroseconds
         while true {
             condition.lock()
-            if bufferedRecords == 0 {
-                // Wait for work; a closing writer still waits for emitters blocked on back-pressure.
+            if !chains.hasBufferedBytes {
+                // Wait for work or a due checkpoint; a closing writer still waits for emitters blocked on back-pressure.
                 while queued.isEmpty && (!closing || waitingEmitters > 0) {
-                    condition.wait()
-                }
-                if queued.isEmpty {
-                    condition.unlock()
-                    break
+                    guard recordsSinceCheckpoint else {
+                        condition.wait()
+                        continue
+                    }
+                    if Date() >= nextCheckpoint || !condition.wait(until: nextCheckpoint) {
+                        break
+                    }
                 }
             }
+            let exitRequested = closing && waitingEmitters == 0 && queued.isEmpty
             let batch = queued
             let batchRecords = queuedRecords
             queued.removeAll(keepingCapacity: true)
@@ -160,20 +183,13 @@ final class RecordWriter: @unchecked Sendable {
             condition.unlock()
 
             for session in batch {
-                session.cdr.canonicalJSON().write(into: &cdrBuffer)
-                cdrBuffer.append(UInt8(ascii: "\n"))
-                for attempt in session.attempts {
-                    attempt.canonicalJSON().write(into: &attemptBuffer)
-                    attemptBuffer.append(UInt8(ascii: "\n"))
-                }
+                seal(session, into: &chains)
             }
             bufferedRecords += batchRecords
-            cdrFileDirty = cdrFileDirty || !cdrBuffer.isEmpty
-            attemptFileDirty = attemptFileDirty || !attemptBuffer.isEmpty
+            recordsSinceCheckpoint = recordsSinceCheckpoint || !batch.isEmpty
 
             do {
-                try cdrFile.writeAll(&cdrBuffer)
-                try attemptFile.writeAll(&attemptBuffer)
+                try chains.writeBuffers()
             } catch {
                 // The unwritten bytes stay buffered and are retried after a pause; nothing is dropped.
                 condition.lock()
@@ -186,33 +202,91 @@ final class RecordWriter: @unchecked Sendable {
             }
             backoff = initialBackoffMicroseconds
 
-            var syncErrors: [RecordSinkError] = []
             // A failed fsync is reported, not retried: the bytes are already in the file.
-            for (file, dirty) in [(cdrFile, cdrFileDirty), (attemptFile, attemptFileDirty)] where dirty {
-                do {
-                    try file.sync()
-                } catch {
-                    syncErrors.append(error)
-                }
-            }
-            cdrFileDirty = false
-            attemptFileDirty = false
+            let syncErrors = chains.syncWritten()
             condition.lock()
             writtenRecords += bufferedRecords
             inFlightRecords -= bufferedRecords
+            checkpointsWritten += bufferedCheckpoints
             failedWrites += syncErrors.count
             condition.broadcast()
             condition.unlock()
             bufferedRecords = 0
+            bufferedCheckpoints = 0
             for error in syncErrors {
                 onError(error)
             }
+
+            // Everything sealed so far is written and synced here, so a checkpoint never covers a record
+            // that is not on disk before it.
+            if exitRequested {
+                if finalCheckpointSealed {
+                    break
+                }
+                sealCheckpoint(into: &chains)
+                bufferedCheckpoints += 1
+                finalCheckpointSealed = true
+            } else if recordsSinceCheckpoint && Date() >= nextCheckpoint {
+                sealCheckpoint(into: &chains)
+                bufferedCheckpoints += 1
+                recordsSinceCheckpoint = false
+                nextCheckpoint = Date(timeIntervalSinceNow: signing.checkpointIntervalSeconds)
+            }
         }
-        cdrFile.close()
-        attemptFile.close()
+        chains.closeFiles()
         condition.lock()
         finished = true
         condition.broadcast()
         condition.unlock()
+    }
+
+    private func seal(_ session: SessionRecords, into chains: inout LedgerChains) {
+        chains.cdr.append(fields(of: session.cdr, chain: chains.cdr.chain))
+        for attempt in session.attempts {
+            chains.attempt.append(fields(of: attempt, chain: chains.attempt.chain))
+        }
+    }
+
+    private func sealCheckpoint(into chains: inout LedgerChains) {
+        let key = signing.key
+        let fields = CheckpointFields.make(
+            timeMicros: signing.clock.nowMicroseconds(),
+            chains: chains.heads,
+            publicKeyBase64: key.publicKeyBase64
+        )
+        chains.checkpoint.append(fields, sign: { bytes in key.signBase64(bytes) })
+    }
+
+    // The record's own object; `HashChain.seal` then sets node, kind, seq, prev_hash and hash.
+    private func fields(of record: some CanonicalRecord, chain: HashChain) -> [String: CanonicalJSON] {
+        let fields: [String: CanonicalJSON]
+        switch record.canonicalJSON() {
+        case .object(let object):
+            fields = object
+        case .array, .string, .integer, .bool, .null:
+            preconditionFailure("a \(type(of: record).kind) record did not encode as a JSON object")
+        }
+        if let node = fields["node"], node != .string(chain.nodeID) {
+            // The chain's node id wins: one writer, one node. A mismatch is a wiring bug worth reporting.
+            onError(
+                RecordSinkError(
+                    .recordNodeMismatch,
+                    reason: "a \(chain.kind) record names another node than the writer \"\(chain.nodeID)\"; written under the writer's id"
+                )
+            )
+        }
+        return fields
+    }
+}
+
+/// What the writer needs to take checkpoints: the key, the clock and the interval.
+struct LedgerSigning: Sendable {
+    let key: NodeSigningKey
+    let clock: any MicrosecondClock
+    let checkpointInterval: Duration
+
+    var checkpointIntervalSeconds: Double {
+        let (seconds, attoseconds) = checkpointInterval.components
+        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }

@@ -67,7 +67,11 @@ struct DemoCommand: AsyncParsableCommand {
 
         let sink: JSONLinesRecordSink
         do {
-            sink = try JSONLinesRecordSink(dataDirectory: dataDirectory, nodeID: configuration.nodeID) { error in
+            sink = try JSONLinesRecordSink(
+                dataDirectory: dataDirectory,
+                nodeID: configuration.nodeID,
+                checkpointInterval: configuration.ledger.checkpointInterval
+            ) { error in
                 logger.error("record write failed", metadata: ["error": "\(error)"])
             }
         } catch {

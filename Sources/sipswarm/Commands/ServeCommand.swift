@@ -35,7 +35,11 @@ struct ServeCommand: AsyncParsableCommand {
         if let dataDir { configuration.dataDirectory = dataDir }
         let sink: JSONLinesRecordSink
         do {
-            sink = try JSONLinesRecordSink(dataDirectory: configuration.dataDirectory, nodeID: configuration.nodeID) { error in
+            sink = try JSONLinesRecordSink(
+                dataDirectory: configuration.dataDirectory,
+                nodeID: configuration.nodeID,
+                checkpointInterval: configuration.ledger.checkpointInterval
+            ) { error in
                 logger.error("record write failed", metadata: ["error": "\(error)"])
             }
         } catch {

@@ -9,7 +9,7 @@ enum ConfigurationLoader {
     static let maxFileBytes = 1 << 20
 
     // Top-level sections; a new section adds its name here and its decoder beside the others.
-    static let rootKeys = ["node", "sip", "customers", "providers"]
+    static let rootKeys = ["node", "sip", "ledger", "customers", "providers"]
 
     static func load(path: String) throws(ConfigurationError) -> NodeConfiguration {
         let text = try ConfigurationFileReader.contents(ofPath: path, maxBytes: Self.maxFileBytes)
@@ -41,12 +41,14 @@ enum ConfigurationLoader {
             throw root.missing("node", expected: "table [node]")
         }
         var sipReader = try root.table("sip", allowedKeys: Self.sipKeys)
+        var ledgerReader = try root.table("ledger", allowedKeys: Self.ledgerKeys)
         let customerReaders = try root.tableArray("customers", allowedKeys: Self.customerKeys)
         let providerReaders = try root.tableArray("providers", allowedKeys: Self.providerKeys)
         try root.finish()
 
         let node = try Self.decodeNode(&nodeReader)
         let sip = try Self.decodeSIP(&sipReader)
+        let ledger = try Self.decodeLedger(&ledgerReader)
         let customers = try Self.decodeCustomers(customerReaders, root: root)
         let providers = try Self.decodeProviders(providerReaders, root: root)
 
@@ -58,7 +60,8 @@ enum ConfigurationLoader {
             drainTimeout: node.drainTimeout,
             customers: customers,
             providers: providers,
-            sip: sip
+            sip: sip,
+            ledger: ledger
         )
     }
 

@@ -46,8 +46,9 @@ import Testing
         sink.close()
         let cdrBytes = try Data(contentsOf: URL(fileURLWithPath: sink.cdrFilePath))
         let attemptBytes = try Data(contentsOf: URL(fileURLWithPath: sink.attemptFilePath))
-        #expect(Array(cdrBytes) == session.cdr.jsonLine())
-        #expect(Array(attemptBytes) == session.attempts[0].jsonLine())
+        // The record's canonical fields, sealed as seq 1 of each chain.
+        #expect(Array(cdrBytes) == LedgerFixtures.sealedLines([session.cdr]))
+        #expect(Array(attemptBytes) == LedgerFixtures.sealedLines(session.attempts))
     }
 
     @Test func filesAreNamedByKindNodeAndStartTimeAndNeverShared() throws {
@@ -55,11 +56,13 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let clock = ManualMicrosecondClock(1_709_294_400_123_456)
         let first = try JSONLinesRecordSink(dataDirectory: directory, nodeID: "edge-1", clock: clock)
-        let second = try JSONLinesRecordSink(dataDirectory: directory, nodeID: "edge-1", clock: clock)
         first.close()
+        let second = try JSONLinesRecordSink(dataDirectory: directory, nodeID: "edge-1", clock: clock)
         second.close()
         #expect(first.cdrFilePath == directory + "/cdr/cdr-edge-1-20240301T120000.jsonl")
         #expect(first.attemptFilePath == directory + "/attempt/attempt-edge-1-20240301T120000.jsonl")
+        #expect(first.auditFilePath == directory + "/audit/audit-edge-1-20240301T120000.jsonl")
+        #expect(first.checkpointFilePath == directory + "/checkpoint/checkpoint-edge-1-20240301T120000.jsonl")
         #expect(second.cdrFilePath == directory + "/cdr/cdr-edge-1-20240301T120000-2.jsonl")
         #expect(FileManager.default.fileExists(atPath: second.attemptFilePath))
     }
@@ -68,7 +71,7 @@ import Testing
         let gate = Gate(open: false)
         let cdrFile = FakeRecordFile(path: "cdr", gate: gate)
         let attemptFile = FakeRecordFile(path: "attempt", gate: gate)
-        let sink = JSONLinesRecordSink(cdrFile: cdrFile, attemptFile: attemptFile, capacity: 100_000, onError: { _ in })
+        let sink = try LedgerFixtures.sink(cdrFile: cdrFile, attemptFile: attemptFile, capacity: 100_000, onError: { _ in })
         for index in 0..<1_000 {
             sink.emit(RecordFixtures.session(index: index, attempts: 1))
         }
@@ -88,8 +91,7 @@ import Testing
     @Test func emitBlocksAtCapacityInsteadOfDropping() throws {
         let gate = Gate(open: false)
         let cdrFile = FakeRecordFile(path: "cdr", gate: gate)
-        let sink = JSONLinesRecordSink(
-            cdrFile: cdrFile, attemptFile: FakeRecordFile(path: "attempt"), capacity: 10, onError: { _ in }
+        let sink = try LedgerFixtures.sink(cdrFile: cdrFile, attemptFile: FakeRecordFile(path: "attempt"), capacity: 10, onError: { _ in }
         )
         let returned = Mutex(0)
         let emitter = Thread {
@@ -115,8 +117,7 @@ import Testing
         let errors = Mutex<[RecordSinkError]>([])
         // Short writes of 100 bytes, and calls 2, 3 and 7 fail: lines are split across retries.
         let cdrFile = FakeRecordFile(path: "cdr", failingCalls: [2, 3, 7], maximumWrite: 100)
-        let sink = JSONLinesRecordSink(
-            cdrFile: cdrFile, attemptFile: FakeRecordFile(path: "attempt"), capacity: 1_000,
+        let sink = try LedgerFixtures.sink(cdrFile: cdrFile, attemptFile: FakeRecordFile(path: "attempt"), capacity: 1_000,
             retryBackoffMicroseconds: 1_000, onError: { error in errors.withLock { $0.append(error) } }
         )
         let sessions = (0..<5).map { RecordFixtures.session(index: $0, attempts: 1) }
@@ -128,15 +129,14 @@ import Testing
         #expect(errors.withLock { $0.map(\.code) } == [.writeFailed, .writeFailed, .writeFailed])
         #expect(sink.counters.failedWrites == 3)
         #expect(sink.counters.written == 10)
-        let expected = sessions.flatMap { $0.cdr.jsonLine() }
+        let expected = LedgerFixtures.sealedLines(sessions.map(\.cdr))
         #expect(Array(cdrFile.text.utf8) == expected)
     }
 
     @Test func closeWritesEverythingPendingAndLaterEmitsAreReported() throws {
         let errors = Mutex<[RecordSinkError]>([])
         let cdrFile = FakeRecordFile(path: "cdr")
-        let sink = JSONLinesRecordSink(
-            cdrFile: cdrFile, attemptFile: FakeRecordFile(path: "attempt"), capacity: 1_000,
+        let sink = try LedgerFixtures.sink(cdrFile: cdrFile, attemptFile: FakeRecordFile(path: "attempt"), capacity: 1_000,
             onError: { error in errors.withLock { $0.append(error) } }
         )
         for index in 0..<300 {
