@@ -87,7 +87,11 @@ extension LedgerVerifier {
 
     /// Streams every file of `kind` in chain order: checks 1 and 2 of the format for every line,
     /// and Merkle roots at `wantedSizes`.
-    func scanChain(kind: String, wantedSizes: Set<UInt64>, collectObjects: Bool) throws(LedgerVerificationFailure) -> ChainScan {
+    /// `onRecord` sees every record that passed its checks: the line, its `seq` and its `hash`.
+    func scanChain(
+        kind: String, wantedSizes: Set<UInt64>, collectObjects: Bool,
+        onRecord: (_ line: UnsafeBufferPointer<UInt8>, _ seq: Int64, _ hash: LedgerHash) throws(LedgerVerificationFailure) -> Void = { _, _, _ in }
+    ) throws(LedgerVerificationFailure) -> ChainScan {
         var state = ChainState(kind: kind, wantedSizes: wantedSizes, collectObjects: collectObjects, maxLineBytes: maxLineBytes)
         var files: [ChainFile] = []
         for name in try listDirectory(kind, kind: kind) where name.hasSuffix(".jsonl") {
@@ -104,7 +108,8 @@ extension LedgerVerifier {
         for file in files {
             var reader = try openReader(file.relativePath, kind: kind, chunkBytes: 4 << 20)
             let problem = try reader.forEachLine { (line, lineNumber) throws(LedgerVerificationFailure) in
-                try state.process(line, path: file.relativePath, lineNumber: lineNumber)
+                let record = try state.process(line, path: file.relativePath, lineNumber: lineNumber)
+                try onRecord(line, record.seq, record.hash)
             }
             if let problem {
                 throw Self.failure(problem, path: file.relativePath, kind: kind)
@@ -219,7 +224,8 @@ struct ChainState {
     }
 
     /// Checks 1 and 2 for the next line of the chain, then adds it to the Merkle tree.
-    mutating func process(_ line: UnsafeBufferPointer<UInt8>, path: String, lineNumber: Int) throws(LedgerVerificationFailure) {
+    @discardableResult
+    mutating func process(_ line: UnsafeBufferPointer<UInt8>, path: String, lineNumber: Int) throws(LedgerVerificationFailure) -> (seq: Int64, hash: LedgerHash) {
         let checked = try checkFields(line, path: path, lineNumber: lineNumber)
         func failure(_ code: LedgerVerificationFailure.Code, _ reason: String) -> LedgerVerificationFailure {
             LedgerVerificationFailure(code, path: path, lineNumber: lineNumber, kind: kind, seq: checked.seq, reason)
@@ -264,6 +270,7 @@ struct ChainState {
             }
             scan.checkpoints.append(CheckpointEntry(location: RecordLocation(path: path, lineNumber: lineNumber, seq: checked.seq), object: object))
         }
+        return (checked.seq, hash)
     }
 
     func finish() -> ChainScan {
