@@ -165,55 +165,54 @@ def is_hex64(value):
     return isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)
 
 
-def read_file(root, relative, kind):
-    """[(where, record)] of one chain file; check 1 for each of its lines."""
-    with open(os.path.join(root, relative), "rb") as handle:
-        data = handle.read()
-    lines = data.split(b"\n")
-    if lines[-1]:
-        raise Broken(f"{relative}:{len(lines)}", kind, None, "torn last line (no final newline)")
-    records = []
-    for number, line in enumerate(lines[:-1], start=1):
-        where = f"{relative}:{number}"
-        try:
-            obj = parse(line)
-            same = isinstance(obj, dict) and canonical(obj) == line
-        except (ValueError, UnicodeError) as error:
-            raise Broken(where, kind, None, f"not a JSON record: {error}")
-        seq = obj.get("seq") if isinstance(obj, dict) else None
-        seq = seq if type(seq) is int else None
-        if not isinstance(obj, dict):
-            raise Broken(where, kind, None, "not a JSON object")
-        if not same:
-            raise Broken(where, kind, seq, "not canonical JSON")
-        for field, ok in (("node", isinstance(obj.get("node"), str)), ("kind", obj.get("kind") == kind),
-                          ("seq", seq is not None), ("prev_hash", is_hex64(obj.get("prev_hash"))),
-                          ("hash", is_hex64(obj.get("hash")))):
-            if not ok:
-                raise Broken(where, kind, seq, f"field {field} missing or wrong")
-        records.append((where, obj))
-    return records
+def check_line(where, line, kind):
+    """Check 1 for one line: a canonical JSON object with the chain fields; returns it."""
+    try:
+        obj = parse(line)
+        same = isinstance(obj, dict) and canonical(obj) == line
+    except (ValueError, UnicodeError) as error:
+        raise Broken(where, kind, None, f"not a JSON record: {error}")
+    if not isinstance(obj, dict):
+        raise Broken(where, kind, None, "not a JSON object")
+    seq = obj.get("seq") if type(obj.get("seq")) is int else None
+    if not same:
+        raise Broken(where, kind, seq, "not canonical JSON")
+    for field, ok in (("node", isinstance(obj.get("node"), str)), ("kind", obj.get("kind") == kind),
+                      ("seq", seq is not None), ("prev_hash", is_hex64(obj.get("prev_hash"))),
+                      ("hash", is_hex64(obj.get("hash")))):
+        if not ok:
+            raise Broken(where, kind, seq, f"field {field} missing or wrong")
+    return obj
 
 
 def read_chain(root, kind):
-    """[(where, record)] of one kind in seq order; check 2: seq, prev_hash, hash."""
+    """[(where, record)] of one kind in seq order, after checks 1 and 2 on every line."""
     files = []
     for name in sorted(os.listdir(os.path.join(root, kind))):
         if name.endswith(".jsonl"):
-            records = read_file(root, os.path.join(kind, name), kind)
-            if records:
-                files.append(records)
-    files.sort(key=lambda records: records[0][1]["seq"])  # files of a kind: by first seq
+            relative = os.path.join(kind, name)
+            with open(os.path.join(root, relative), "rb") as handle:
+                lines = handle.read().split(b"\n")  # the last piece is b"" unless the line is torn
+            if len(lines) == 1 and lines[0]:
+                raise Broken(f"{relative}:1", kind, None, "torn last line (no final newline)")
+            if len(lines) > 1:
+                files.append((check_line(f"{relative}:1", lines[0], kind)["seq"], relative, lines))
+    files.sort(key=lambda file: file[0])  # the files of a kind, by the seq of their first record
     chain, previous = [], GENESIS
-    for where, obj in (record for records in files for record in records):
-        if obj["seq"] != len(chain) + 1:
-            raise Broken(where, kind, obj["seq"], f"expected seq {len(chain) + 1}")
-        if obj["prev_hash"] != previous:
-            raise Broken(where, kind, obj["seq"], "prev_hash does not match the previous record's hash")
-        if obj["hash"] != record_hash(obj):
-            raise Broken(where, kind, obj["seq"], "hash does not match the record")
-        chain.append((where, obj))
-        previous = obj["hash"]
+    for _, relative, lines in files:
+        for number, line in enumerate(lines[:-1], start=1):
+            where = f"{relative}:{number}"
+            obj = check_line(where, line, kind)
+            if obj["seq"] != len(chain) + 1:
+                raise Broken(where, kind, obj["seq"], f"expected seq {len(chain) + 1}")
+            if obj["prev_hash"] != previous:
+                raise Broken(where, kind, obj["seq"], "prev_hash does not match the previous record's hash")
+            if obj["hash"] != record_hash(obj):
+                raise Broken(where, kind, obj["seq"], "hash does not match the record")
+            chain.append((where, obj))
+            previous = obj["hash"]
+        if lines[-1]:
+            raise Broken(f"{relative}:{len(lines)}", kind, None, "torn last line (no final newline)")
     return chain
 
 
