@@ -51,7 +51,7 @@ public struct NodeSigningKey: Sendable {
         dataDirectory + "/" + keysFolder
     }
 
-    /// Loads the node key from `DATA/keys/`, creating the pair (private file 0600 first) when there is none.
+    /// Loads the node key from `DATA/keys/`, creating the folders and the pair (private file 0600 first) when there is none.
     public static func loadOrCreate(dataDirectory: String) throws(LedgerError) -> NodeSigningKey {
         let directory = keysDirectory(dataDirectory: dataDirectory)
         try makeDirectory(directory)
@@ -181,11 +181,19 @@ public struct NodeSigningKey: Sendable {
         return .created
     }
 
-    private static func makeDirectory(_ path: String) throws(LedgerError) {
-        if mkdir(path, 0o700) == 0 {
+    // mkdir -p: missing parents (the data directory itself on first start) get 0755, the keys folder 0700.
+    private static func makeDirectory(_ path: String, mode: mode_t = 0o700) throws(LedgerError) {
+        if mkdir(path, mode) == 0 {
             return
         }
-        let code = errno
+        var code = errno
+        if code == ENOENT, let slash = path.lastIndex(of: "/"), slash != path.startIndex {
+            try makeDirectory(String(path[..<slash]), mode: 0o755)
+            if mkdir(path, mode) == 0 {
+                return
+            }
+            code = errno
+        }
         guard code == EEXIST else {
             throw LedgerError(.keyFileIO, "cannot create \(path): \(String(cString: strerror(code)))")
         }

@@ -119,6 +119,14 @@ import Testing
         defer { data.remove() }
         try "file".write(toFile: data.path + "/keys", atomically: false, encoding: .utf8)
         #expect(Self.code { () throws(LedgerError) in _ = try NodeSigningKey.loadOrCreate(dataDirectory: data.path) } == .keyFileIO)
-        #expect(Self.code { () throws(LedgerError) in _ = try NodeSigningKey.loadOrCreate(dataDirectory: data.path + "/missing/deeper") } == .keyFileIO)
+        #expect(Self.code { () throws(LedgerError) in _ = try NodeSigningKey.loadOrCreate(dataDirectory: data.path + "/keys/deeper") } == .keyFileIO)
+    }
+
+    @Test func missingDataDirectoryIsCreated() throws {
+        let data = try TemporaryDirectory()
+        defer { data.remove() }
+        let key = try NodeSigningKey.loadOrCreate(dataDirectory: data.path + "/node/data")
+        #expect(try NodeSigningKey.loadPublicKey(dataDirectory: data.path + "/node/data") == key.publicKeyBytes)
+        #expect(try Self.permissions(data.path + "/node/data/keys/node-ed25519.key") == 0o600)
     }
 }
