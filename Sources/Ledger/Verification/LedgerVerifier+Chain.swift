@@ -46,16 +46,17 @@ struct Digest32: Equatable {
 
     /// The digest written as a JSON string of 64 lower-case hex characters at `range` (quotes included), or nil.
     init?(hexString range: Range<Int>, in line: UnsafeBufferPointer<UInt8>) {
-        guard range.count == 66, line[range.lowerBound] == UInt8(ascii: "\"") else { return nil }
+        guard range.count == 66, line[range.lowerBound] == UInt8(ascii: "\""), line[range.upperBound - 1] == UInt8(ascii: "\"") else {
+            return nil
+        }
         var result = Digest32.zero
         var valid = true
         withUnsafeMutableBytes(of: &result.words) { out in
             var position = range.lowerBound + 1
             for index in 0..<32 {
-                guard let high = Self.lowerHex(line[position]), let low = Self.lowerHex(line[position + 1]) else {
-                    valid = false
-                    return
-                }
+                let (high, highValid) = Self.lowerHex(line[position])
+                let (low, lowValid) = Self.lowerHex(line[position + 1])
+                valid = valid && highValid && lowValid
                 out[index] = high << 4 | low
                 position += 2
             }
@@ -64,13 +65,13 @@ struct Digest32: Equatable {
         self = result
     }
 
+    // Branch-light: the verifier decodes two of these per record.
     @inline(__always)
-    private static func lowerHex(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte &- UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte &- UInt8(ascii: "a") &+ 10
-        default: nil
-        }
+    private static func lowerHex(_ byte: UInt8) -> (UInt8, Bool) {
+        let digit = byte &- UInt8(ascii: "0")
+        if digit < 10 { return (digit, true) }
+        let letter = byte &- UInt8(ascii: "a")
+        return (letter &+ 10, letter < 6)
     }
 
     static func == (lhs: Digest32, rhs: Digest32) -> Bool {
