@@ -122,40 +122,28 @@ enum LedgerRecovery {
         }
 
         /// Checks every line of `file`; returns the offset of a torn tail to quarantine, if any.
+        ///
+        /// Only an unterminated last line is a torn write: appends end in `\n`, so a crash can leave a
+        /// partial line but never a complete damaged one. A complete line that does not verify is
+        /// tampering or corruption, and the node refuses to start rather than "repair" the evidence.
         mutating func scan(_ file: ChainFile, mayEndDamaged: Bool) throws(RecordSinkError) -> Int64? {
-            // A damaged line is only forgiven if nothing follows it; it is held until the next line proves otherwise.
-            var damaged: (line: RecordFileLine, problem: String)?
             var tornOffset: Int64?
             var chain = self
             try RecordLineReader.forEachLine(ofFile: file.path) { line throws(RecordSinkError) in
                 guard line.terminated else {
-                    // Torn bytes after a damaged line: both go to quarantine together.
-                    tornOffset = damaged?.line.offset ?? line.offset
-                    damaged = nil
+                    tornOffset = line.offset
                     return true
-                }
-                if let held = damaged {
-                    throw RecordSinkError(
-                        .chainBroken,
-                        reason: "\(file.path) line \(held.line.number): \(held.problem), and records follow it"
-                    )
                 }
                 switch RecordLine.check(line.bytes) {
                 case .damaged(let problem):
-                    damaged = (line, problem)
+                    throw RecordSinkError(.chainBroken, reason: "\(file.path) line \(line.number): \(problem)")
                 case .record(let record):
                     try chain.link(record, file: file, line: line)
                 }
                 return true
             }
-            if let held = damaged {
-                guard mayEndDamaged else {
-                    throw RecordSinkError(
-                        .chainBroken,
-                        reason: "\(file.path) line \(held.line.number): \(held.problem), and later files continue the chain"
-                    )
-                }
-                tornOffset = held.line.offset
+            if tornOffset != nil && !mayEndDamaged {
+                throw RecordSinkError(.chainBroken, reason: "\(file.path): torn last line, and later files continue the chain")
             }
             self = chain
             return tornOffset

@@ -98,7 +98,6 @@ import Testing
 
     @Test(arguments: [
         Array(#"{"final_code":200,"kind":"cd"#.utf8),  // torn mid-write, no newline
-        Array(#"{"kind":"cdr","seq":4}"#.utf8) + [0x0A],  // a whole line that is not a record
         [0, 0, 0, 0],  // a block of zeros after a crash
     ])
     func aTornLastLineIsQuarantinedAndTheChainContinues(tail: [UInt8]) throws {
@@ -133,6 +132,26 @@ import Testing
         #expect(torn["bytes"] as? Int == tail.count)
         #expect(torn["quarantine_file"] as? String == "quarantine/" + quarantineName)
         #expect(torn["time_us"] is Int)
+    }
+
+    /// A complete last line that is not a valid record was not torn by a crash (appends end in
+    /// `\n`): it is tampering or corruption, and the node must not "repair" the evidence.
+    @Test func aCompleteDamagedLastLineRefusesTheStart() throws {
+        let directory = RecordFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let first = try JSONLinesRecordSink(dataDirectory: directory, nodeID: "n1")
+        first.emit(RecordFixtures.session(index: 0, attempts: 0))
+        first.close()
+        let before = try Data(contentsOf: URL(fileURLWithPath: first.cdrFilePath))
+        try Self.append(Array(#"{"kind":"cdr","seq":2}"#.utf8) + [0x0A], to: first.cdrFilePath)
+
+        #expect {
+            _ = try JSONLinesRecordSink(dataDirectory: directory, nodeID: "n1")
+        } throws: { error in
+            (error as? RecordSinkError)?.code == .chainBroken && "\(error)".contains("line 2")
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: first.cdrFilePath)) == before + Data(#"{"kind":"cdr","seq":2}"#.utf8) + Data([0x0A]))
+        #expect(!FileManager.default.fileExists(atPath: directory + "/quarantine"))
     }
 
     @Test func aLastFileHoldingOnlyATornLineIsEmptiedAndTheChainContinues() throws {
