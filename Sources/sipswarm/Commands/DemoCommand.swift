@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Ledger
 import Logging
 import NIOCore
 import NIOPosix
@@ -7,7 +8,8 @@ import Node
 import Records
 
 /// `sipswarm demo`: a node, a simulated customer and two simulated providers in one process,
-/// real SIP over loopback UDP, then a one-screen summary and a check that every call has its CDR.
+/// real SIP over loopback UDP, then a one-screen summary, a check that every call has its CDR,
+/// and a full ledger verification of the data directory.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
@@ -113,7 +115,18 @@ struct DemoCommand: AsyncParsableCommand {
             cdrFile: sink.cdrFilePath, attemptFile: sink.attemptFilePath
         )
         print(summary.text)
-        if !summary.intact {
+        // The same check `sipswarm verify` runs: chains, Merkle roots, checkpoint signatures.
+        let ledgerIntact: Bool
+        do {
+            let ledger = try LedgerVerifier(dataDirectory: dataDirectory).verify()
+            let chains = ledger.chains.map { "\($0.kind)=\($0.records)" }.joined(separator: " ")
+            print("ledger            OK: \(ledger.totalRecords) records (\(chains)), \(ledger.checkpointCount) signed checkpoints")
+            ledgerIntact = true
+        } catch {
+            print("ledger            FAILED: \(error)")
+            ledgerIntact = false
+        }
+        if !summary.intact || !ledgerIntact {
             throw ExitCode(1)
         }
     }
