@@ -37,10 +37,13 @@ struct Digest32: Equatable {
         self.words = words
     }
 
+    /// The 32 bytes at `raw`, each word holding its first byte in the low bits on every platform.
     init(_ raw: UnsafeRawBufferPointer) {
         words = (
-            raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
-            raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self), raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self)
+            UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+            UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
+            UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self)),
+            UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
         )
     }
 
@@ -49,20 +52,24 @@ struct Digest32: Equatable {
         guard range.count == 66, line[range.lowerBound] == UInt8(ascii: "\""), line[range.upperBound - 1] == UInt8(ascii: "\"") else {
             return nil
         }
-        var result = Digest32.zero
+        let start = range.lowerBound + 1
         var valid = true
-        withUnsafeMutableBytes(of: &result.words) { out in
-            var position = range.lowerBound + 1
-            for index in 0..<32 {
+        @inline(__always)
+        func word(_ number: Int) -> UInt64 {
+            var value: UInt64 = 0
+            var position = start + number * 16
+            for shift in stride(from: 0, to: 64, by: 8) {
                 let (high, highValid) = Self.lowerHex(line[position])
                 let (low, lowValid) = Self.lowerHex(line[position + 1])
                 valid = valid && highValid && lowValid
-                out[index] = high << 4 | low
+                value |= UInt64(high << 4 | low) << UInt64(shift)
                 position += 2
             }
+            return value
         }
+        let words = (word(0), word(1), word(2), word(3))
         guard valid else { return nil }
-        self = result
+        self.words = words
     }
 
     // Branch-light: the verifier decodes two of these per record.
