@@ -40,11 +40,16 @@ let package = Package(
             name: "Ledger",
             dependencies: ["Records", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        // Sessions (B2BUA), routing, CdrBuilder, record sinks, configuration model.
+        // Emitted records to fsync'd disk: the single chain writer, recovery, record sinks.
+        .target(
+            name: "RecordStore",
+            dependencies: ["Records", "Ledger"]
+        ),
+        // Sessions (B2BUA), routing, CdrBuilder, configuration model.
         .target(
             name: "Node",
             dependencies: [
-                "SIPCore", "SIPTransaction", "SIPTransport", "Records", "Ledger",
+                "SIPCore", "SIPTransaction", "SIPTransport", "Records", "Ledger", "RecordStore",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -55,7 +60,7 @@ let package = Package(
         .executableTarget(
             name: "sipswarm",
             dependencies: [
-                "Node", "SIPCore", "Records", "Ledger",
+                "Node", "SIPCore", "Records", "Ledger", "RecordStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -71,16 +76,17 @@ let package = Package(
         ),
         .testTarget(name: "SIPTransactionTests", dependencies: ["SIPTransaction", "SIPCore"]),
         .testTarget(name: "RecordsTests", dependencies: ["Records"]),
+        .testTarget(name: "RecordStoreTests", dependencies: ["RecordStore", "Records", "Ledger"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Records", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(
             name: "NodeTests",
             dependencies: [
-                "Node", "SIPCore", "SIPTransport", "Records", "Ledger",
+                "Node", "SIPCore", "SIPTransport", "Records", "Ledger", "RecordStore",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "sipswarmTests", dependencies: ["sipswarm", "Node"]),
+        .testTarget(name: "sipswarmTests", dependencies: ["sipswarm", "Node", "RecordStore", "Ledger", "Records"]),
         // Start the built `sipswarm` binary and real sipp processes on loopback.
         .testTarget(name: "IntegrationTests", dependencies: ["SIPCore", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
     ]

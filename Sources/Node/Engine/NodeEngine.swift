@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import Records
+import RecordStore
 import SIPCore
 import SIPTransaction
 import SIPTransport

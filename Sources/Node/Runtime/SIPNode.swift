@@ -2,6 +2,7 @@ public import Logging
 import NIOCore
 import NIOPosix
 public import Records
+public import RecordStore
 import SIPCore
 import Synchronization
 import SIPTransport

@@ -6,6 +6,7 @@ import NIOCore
 import NIOPosix
 import Node
 import Records
+import RecordStore
 
 /// `sipswarm demo`: a node, a simulated customer and two simulated providers in one process,
 /// real SIP over loopback UDP, then a one-screen summary, a check that every call has its CDR,

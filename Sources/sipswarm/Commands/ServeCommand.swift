@@ -2,6 +2,7 @@ import ArgumentParser
 import Logging
 import Node
 import Records
+import RecordStore
 import ServiceLifecycle
 import UnixSignals
 

@@ -1,6 +1,7 @@
 import NIOCore
 @testable import Node
 import SIPCore
+import RecordStore
 import Testing
 
 /// A provider the node gave up on (provider timeout before any 1xx) may still answer: its late

@@ -3,6 +3,7 @@ import NIOCore
 import NIOEmbedded
 @testable import Node
 import Records
+import RecordStore
 import SIPCore
 import SIPTransport
 import Testing

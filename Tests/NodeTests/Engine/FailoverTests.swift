@@ -2,6 +2,7 @@ import NIOCore
 @testable import Node
 import Records
 import SIPCore
+import RecordStore
 import Testing
 
 @Suite struct FailoverTests {

@@ -1,5 +1,5 @@
 import Foundation
-@testable import Node
+@testable import RecordStore
 import Records
 import Synchronization
 import Testing

@@ -1,6 +1,6 @@
 import Foundation
 import Ledger
-@testable import Node
+@testable import RecordStore
 import Records
 import Testing
 

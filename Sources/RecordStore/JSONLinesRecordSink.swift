@@ -42,7 +42,7 @@ public final class JSONLinesRecordSink: RecordSink {
         dataDirectory: String,
         nodeID: String,
         clock: any MicrosecondClock = SystemMicrosecondClock(),
-        checkpointInterval: Duration = LedgerSettings.defaultCheckpointInterval,
+        checkpointInterval: Duration = .seconds(60),
         capacity: Int = JSONLinesRecordSink.defaultCapacity,
         onError: @escaping @Sendable (RecordSinkError) -> Void = { _ in }
     ) throws(RecordSinkError) {

@@ -1,5 +1,5 @@
 import Foundation
-import Node
+import RecordStore
 import Records
 import Testing
 
