@@ -44,6 +44,7 @@ public final class JSONLinesRecordSink: RecordSink {
         clock: any MicrosecondClock = SystemMicrosecondClock(),
         checkpointInterval: Duration = .seconds(60),
         capacity: Int = JSONLinesRecordSink.defaultCapacity,
+        restriction: RestrictionOptions = RestrictionOptions(),
         onError: @escaping @Sendable (RecordSinkError) -> Void = { _ in }
     ) throws(RecordSinkError) {
         try Self.validate(nodeID: nodeID)
@@ -63,11 +64,16 @@ public final class JSONLinesRecordSink: RecordSink {
             throw error
         }
         chains.directoryLock = lock
+        let adminDirectory = RestrictionRelease.adminDirectory(dataDirectory: dataDirectory)
+        try Self.createDirectory(adminDirectory)
         self.init(
             chains: chains,
             startupAudits: audits,
             signing: LedgerSigning(key: key, clock: clock, checkpointInterval: checkpointInterval),
             capacity: capacity,
+            restriction: restriction,
+            probe: FileRestrictionProbe(directory: adminDirectory),
+            adminDirectory: adminDirectory,
             onError: onError
         )
     }
@@ -136,6 +142,9 @@ public final class JSONLinesRecordSink: RecordSink {
         signing: LedgerSigning,
         capacity: Int,
         retryBackoffMicroseconds: UInt32 = 50_000,
+        restriction: RestrictionOptions = RestrictionOptions(),
+        probe: any RestrictionProbe = NoRestrictionProbe(),
+        adminDirectory: String? = nil,
         onError: @escaping @Sendable (RecordSinkError) -> Void
     ) {
         self.cdrFilePath = chains.cdr.file.path
@@ -148,6 +157,9 @@ public final class JSONLinesRecordSink: RecordSink {
             signing: signing,
             capacity: capacity,
             retryBackoffMicroseconds: retryBackoffMicroseconds,
+            restriction: restriction,
+            probe: probe,
+            adminDirectory: adminDirectory,
             onError: onError
         )
         writer.start()
@@ -181,6 +193,22 @@ public final class JSONLinesRecordSink: RecordSink {
     /// Like `close()`, but stops waiting after `timeout`; returns whether the writer finished.
     public func close(timeout: Duration) -> Bool {
         writer.close(deadline: Self.deadline(after: timeout))
+    }
+
+    /// Replaces the restriction thresholds, harvest interval and callbacks (a node attaches here when it starts);
+    /// when the sink is already restricted, `onRestrictionChange(true)` is called at once.
+    public func configureRestriction(_ options: RestrictionOptions) {
+        writer.configureRestriction(options)
+    }
+
+    /// Whether the sink is in CDR restriction now: writes failed and new sessions must be refused.
+    public var isRestricted: Bool {
+        writer.isRestricted
+    }
+
+    /// How many times restriction began since the sink started.
+    public var restrictionCount: Int {
+        writer.restrictionCount
     }
 
     /// The sink's counters now.

@@ -29,6 +29,14 @@ final class RecordWriter: @unchecked Sendable {
     private var failedWrites = 0
     private var droppedRecords = 0
     private var checkpointsWritten = 0
+    private var flushWaiters = 0
+    private var restricted = false
+    private var restrictionEpisodes = 0
+    private var restrictionPolicy: (failures: Int, probeSuccesses: Int)
+    private var restrictionPolicyChanged = false
+    private var harvestInterval: Duration
+    private var onRestrictionChange: @Sendable (Bool) -> Void = { _ in }
+    private var onLog: @Sendable (Bool, String) -> Void = { _, _ in }
 
     // Handed to the writer thread in `start()`; not touched afterwards.
     private let initialChains: LedgerChains
@@ -38,6 +46,8 @@ final class RecordWriter: @unchecked Sendable {
     private let initialBackoffMicroseconds: UInt32
     private static let maximumBackoffMicroseconds: UInt32 = 1_000_000
     private let onError: @Sendable (RecordSinkError) -> Void
+    private let probe: any RestrictionProbe
+    private let adminDirectory: String?
 
     init(
         chains: LedgerChains,
@@ -45,8 +55,17 @@ final class RecordWriter: @unchecked Sendable {
         signing: LedgerSigning,
         capacity: Int,
         retryBackoffMicroseconds: UInt32,
+        restriction: RestrictionOptions,
+        probe: any RestrictionProbe,
+        adminDirectory: String?,
         onError: @escaping @Sendable (RecordSinkError) -> Void
     ) {
+        self.restrictionPolicy = (restriction.failures, restriction.probeSuccesses)
+        self.harvestInterval = restriction.harvestInterval > .zero ? restriction.harvestInterval : .milliseconds(100)
+        self.onRestrictionChange = restriction.onRestrictionChange
+        self.onLog = restriction.onLog
+        self.probe = probe
+        self.adminDirectory = adminDirectory
         self.initialChains = chains
         self.startupAudits = startupAudits
         self.signing = signing
@@ -89,12 +108,49 @@ final class RecordWriter: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         let target = acceptedRecords
+        // A waiter makes the writer run now instead of at the next harvest tick.
+        flushWaiters += 1
+        defer { flushWaiters -= 1 }
+        condition.broadcast()
         while writtenRecords < target {
             if !wait(until: deadline) {
                 return writtenRecords >= target
             }
         }
         return true
+    }
+
+    /// Changes the restriction thresholds, the harvest interval and the callbacks; thresholds apply
+    /// from the next cycle when the writer is not restricted.
+    func configureRestriction(_ options: RestrictionOptions) {
+        condition.lock()
+        restrictionPolicy = (options.failures, options.probeSuccesses)
+        restrictionPolicyChanged = true
+        if options.harvestInterval > .zero {
+            harvestInterval = options.harvestInterval
+        }
+        onRestrictionChange = options.onRestrictionChange
+        onLog = options.onLog
+        let current = restricted
+        condition.unlock()
+        // A node that attaches late learns the state it missed.
+        if current {
+            options.onRestrictionChange(true)
+        }
+    }
+
+    /// Whether the writer is in CDR restriction now.
+    var isRestricted: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return restricted
+    }
+
+    /// How many times restriction began since start.
+    var restrictionCount: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return restrictionEpisodes
     }
 
     /// Refuses new records, writes everything pending and a final checkpoint, closes the files;
@@ -160,19 +216,29 @@ final class RecordWriter: @unchecked Sendable {
         var bufferedCheckpoints = 0
         var finalCheckpointSealed = false
         var backoff = initialBackoffMicroseconds
+        var machine = RestrictionStateMachine(failures: restrictionPolicy.failures, probeSuccesses: restrictionPolicy.probeSuccesses)
+        var retrying = false
+        var nextHarvest = Date()
         while true {
             condition.lock()
-            if !chains.hasBufferedBytes {
-                // Wait for work or a due checkpoint; a closing writer still waits for emitters blocked on back-pressure.
-                while queued.isEmpty && (!closing || waitingEmitters > 0) {
-                    guard recordsSinceCheckpoint else {
-                        condition.wait()
-                        continue
-                    }
-                    if Date() >= nextCheckpoint || !condition.wait(until: nextCheckpoint) {
+            if restrictionPolicyChanged {
+                restrictionPolicyChanged = false
+                if !machine.isRestricted {
+                    machine = RestrictionStateMachine(failures: restrictionPolicy.failures, probeSuccesses: restrictionPolicy.probeSuccesses)
+                }
+            }
+            let interval = harvestInterval
+            if !retrying {
+                // The harvest cycle: wake every `harvestInterval`; run at once for a flush, for emitters blocked
+                // on back-pressure, or to finish a close.
+                while true {
+                    let urgent = !queued.isEmpty && (flushWaiters > 0 || waitingEmitters > 0 || closing)
+                    let exitReady = closing && waitingEmitters == 0 && queued.isEmpty
+                    if urgent || exitReady || Date() >= nextHarvest || !condition.wait(until: nextHarvest) {
                         break
                     }
                 }
+                nextHarvest = Date(timeIntervalSinceNow: Self.seconds(interval))
             }
             let exitRequested = closing && waitingEmitters == 0 && queued.isEmpty
             let batch = queued
@@ -180,7 +246,14 @@ final class RecordWriter: @unchecked Sendable {
             queued.removeAll(keepingCapacity: true)
             queuedRecords = 0
             inFlightRecords += batchRecords
+            let notifyRestriction = onRestrictionChange
+            let log = onLog
             condition.unlock()
+
+            var events: [RestrictionStateMachine.Event] = []
+            if let adminDirectory, RestrictionRelease.take(adminDirectory: adminDirectory) {
+                events.append(.manualRelease(at: signing.clock.nowMicroseconds()))
+            }
 
             for session in batch {
                 seal(session, into: &chains)
@@ -188,21 +261,32 @@ final class RecordWriter: @unchecked Sendable {
             bufferedRecords += batchRecords
             recordsSinceCheckpoint = recordsSinceCheckpoint || !batch.isEmpty
 
+            let hadBytes = chains.hasBufferedBytes
+            var cycleError: RecordSinkError?
             do {
                 try chains.writeBuffers()
             } catch {
-                // The unwritten bytes stay buffered and are retried after a pause; nothing is dropped.
+                cycleError = error
+            }
+            if let cycleError {
+                // The unwritten bytes stay buffered and are retried after a pause (at most one harvest
+                // interval, so a restricted writer probes every cycle); nothing is dropped.
                 condition.lock()
                 failedWrites += 1
                 condition.unlock()
-                onError(error)
-                usleep(backoff)
+                onError(cycleError)
+                events.append(.writeFailed(cycleError, at: signing.clock.nowMicroseconds()))
+                apply(events, to: &machine, chains: &chains, notify: notifyRestriction, log: log)
+                usleep(min(backoff, Self.microseconds(interval)))
                 backoff = min(backoff * 2, Self.maximumBackoffMicroseconds)
+                retrying = true
                 continue
             }
+            retrying = false
             backoff = initialBackoffMicroseconds
 
-            // A failed fsync is reported, not retried: the bytes are already in the file.
+            // A failed fsync is not retried (the bytes are in the file, and a second fsync after a failed one
+            // proves nothing), but it counts as a failed cycle towards restriction.
             let syncErrors = chains.syncWritten()
             condition.lock()
             writtenRecords += bufferedRecords
@@ -216,16 +300,34 @@ final class RecordWriter: @unchecked Sendable {
             for error in syncErrors {
                 onError(error)
             }
+            if let syncError = syncErrors.first {
+                events.append(.writeFailed(syncError, at: signing.clock.nowMicroseconds()))
+            } else if hadBytes {
+                events.append(.writeSucceeded(at: signing.clock.nowMicroseconds()))
+            } else if machine.isRestricted {
+                // Nothing held: probe the disk with a write of our own.
+                do {
+                    try probe.probe()
+                    events.append(.writeSucceeded(at: signing.clock.nowMicroseconds()))
+                } catch {
+                    onError(error)
+                    events.append(.writeFailed(error, at: signing.clock.nowMicroseconds()))
+                }
+            }
+            apply(events, to: &machine, chains: &chains, notify: notifyRestriction, log: log)
 
             // Everything sealed so far is written and synced here, so a checkpoint never covers a record
             // that is not on disk before it.
             if exitRequested {
-                if finalCheckpointSealed {
+                if finalCheckpointSealed && !chains.hasBufferedBytes {
                     break
                 }
-                sealCheckpoint(into: &chains)
-                bufferedCheckpoints += 1
-                finalCheckpointSealed = true
+                if !finalCheckpointSealed {
+                    sealCheckpoint(into: &chains)
+                    bufferedCheckpoints += 1
+                    finalCheckpointSealed = true
+                }
+                retrying = true
             } else if recordsSinceCheckpoint && Date() >= nextCheckpoint {
                 sealCheckpoint(into: &chains)
                 bufferedCheckpoints += 1
@@ -238,6 +340,44 @@ final class RecordWriter: @unchecked Sendable {
         finished = true
         condition.broadcast()
         condition.unlock()
+    }
+
+    // Runs the restriction machine and performs its actions: audit records join the audit chain's buffer and
+    // are written with the next cycle that can write anything.
+    private func apply(
+        _ events: [RestrictionStateMachine.Event],
+        to machine: inout RestrictionStateMachine,
+        chains: inout LedgerChains,
+        notify: @Sendable (Bool) -> Void,
+        log: @Sendable (Bool, String) -> Void
+    ) {
+        for event in events {
+            for action in machine.handle(event) {
+                switch action {
+                case .notifyNode(let restricted):
+                    condition.lock()
+                    self.restricted = restricted
+                    if restricted { restrictionEpisodes += 1 }
+                    condition.unlock()
+                    notify(restricted)
+                case .logCritical(let message):
+                    log(true, message)
+                case .logNotice(let message):
+                    log(false, message)
+                case .queueAudit(let fields):
+                    chains.audit.append(fields)
+                }
+            }
+        }
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+
+    private static func microseconds(_ duration: Duration) -> UInt32 {
+        UInt32(clamping: Int64(seconds(duration) * 1_000_000))
     }
 
     private func seal(_ session: SessionRecords, into chains: inout LedgerChains) {

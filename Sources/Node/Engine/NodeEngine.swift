@@ -28,6 +28,10 @@ final class NodeEngine: SIPTransportDelegate {
     private(set) var activeSessions: [String: B2BUASession] = [:]
     /// While draining, new sessions get 503 with Retry-After.
     private(set) var refusingNewSessions = false
+    /// While in CDR Restriction (DESIGN invariant 7), new sessions get 503 with Retry-After and none are kept.
+    private(set) var restricted = false
+    /// The Retry-After sent with a 503 while restricted.
+    var restrictionRetryAfter: Duration = .seconds(30)
     private var localAddresses: [SIPTransportProtocol: LocalAddress] = [:]
 
     init(
@@ -147,6 +151,11 @@ final class NodeEngine: SIPTransportDelegate {
         }
         guard request.uri.scheme != .tel || request.uri.user != nil else {
             respondStatelessly(416, to: request, from: source)
+            return
+        }
+        if restricted {
+            statistics.refusedWhileRestricted += 1
+            respondStatelessly(503, to: request, from: source, extra: [("Retry-After", Self.seconds(restrictionRetryAfter))])
             return
         }
         if refusingNewSessions {
@@ -294,6 +303,35 @@ final class NodeEngine: SIPTransportDelegate {
         for callID in session.providerCallIDs where sessionsByBLeg[callID] === session {
             sessionsByBLeg[callID] = nil
         }
+    }
+
+    // MARK: - CDR Restriction
+
+    /// The Reason header on the BYEs of sessions ended by restriction (RFC 3326).
+    static let restrictionReason = "SIP;cause=503;text=\"CDR restriction\""
+
+    /// Enters or leaves CDR Restriction. Entering refuses new sessions and ends every active one
+    /// (BYE both legs with a Reason header, or 503 before answer); their records go to the sink as usual,
+    /// which holds them until it can write.
+    func setRestricted(_ on: Bool) {
+        guard on != restricted else { return }
+        restricted = on
+        if on {
+            logger.critical(
+                "CDR restriction: refusing new sessions and ending active ones",
+                metadata: ["active_sessions": "\(activeSessions.count)"]
+            )
+            for session in Array(activeSessions.values) {
+                statistics.endedByRestriction += 1
+                session.terminateByNode(cause: .restriction)
+            }
+        } else {
+            logger.critical("CDR restriction ended: accepting new sessions")
+        }
+    }
+
+    static func seconds(_ duration: Duration) -> String {
+        String(max(0, duration.components.seconds))
     }
 
     // MARK: - Graceful stop

@@ -8,6 +8,10 @@ public struct NodeStatistics: Sendable, Equatable {
     public var badRequestsAnswered: UInt64 = 0
     public var forbidden: UInt64 = 0
     public var refusedWhileDraining: UInt64 = 0
+    /// New INVITE/MESSAGE answered 503 because the node was in CDR Restriction.
+    public var refusedWhileRestricted: UInt64 = 0
+    /// Sessions the node ended because it entered CDR Restriction.
+    public var endedByRestriction: UInt64 = 0
     public var sessionsStarted: UInt64 = 0
     public var sessionsEnded: UInt64 = 0
     public var answered: UInt64 = 0

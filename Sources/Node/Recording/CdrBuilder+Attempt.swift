@@ -48,7 +48,7 @@ extension CdrBuilder {
             return .answered
         }
         switch cause {
-        case .cancel, .drain:
+        case .cancel, .drain, .restriction:
             return .cancelled
         case .timeout:
             return .timeout

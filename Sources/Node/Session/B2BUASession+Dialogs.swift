@@ -107,11 +107,14 @@ extension B2BUASession {
     }
 
     /// BYE on one leg, in its own client transaction; the answer does not matter to the CDR.
-    func sendBye(on leg: Leg) {
+    func sendBye(on leg: Leg, reason: String? = nil) {
         guard var dialog = leg == .provider ? bDialog : aDialog else { return }
         let local = engine.localAddress(for: dialog.destination.transport)
         let branch = engine.ids.branch()
-        let bye = MessageFactory.inDialog(.bye, dialog: &dialog, local: local, branch: branch, userAgent: userAgent)
+        var bye = MessageFactory.inDialog(.bye, dialog: &dialog, local: local, branch: branch, userAgent: userAgent)
+        if let reason {
+            bye.headers.append("Reason", reason)
+        }
         if leg == .provider { bDialog = dialog } else { aDialog = dialog }
         _ = engine.startClientTransaction(bye, branch: branch, to: dialog.destination) { _ in }
     }
@@ -129,14 +132,38 @@ extension B2BUASession {
                 releaseClientTransaction(of: attempt)
                 cdr.endAttempt(code: nil, reason: nil, outcome: .cancelled, at: engine.now())
             }
-            if cancelledAt == nil { respondToCustomer(local: 503, extra: [("Retry-After", "30")]) }
+            if cancelledAt == nil {
+                var extra = [("Retry-After", retryAfter(for: cause))]
+                if let reason = Self.reasonHeader(for: cause) { extra.append(("Reason", reason)) }
+                respondToCustomer(local: 503, extra: extra)
+            }
             finish(finalCode: 503, reason: "Service Unavailable", releasedBy: .node, cause: cause)
         case .answered, .confirmed:
             stopAnswerRetransmission()
             if pendingProviderACK { sendProviderACK(body: nil) }
-            sendBye(on: .provider)
-            sendBye(on: .customer)
+            let reason = Self.reasonHeader(for: cause)
+            sendBye(on: .provider, reason: reason)
+            sendBye(on: .customer, reason: reason)
             finish(finalCode: 200, reason: "OK", releasedBy: .node, cause: cause)
+        }
+    }
+
+    /// The Reason header (RFC 3326) for the node's own BYE/503; only restriction says why today.
+    static func reasonHeader(for cause: ReleaseCause) -> String? {
+        switch cause {
+        case .restriction:
+            return NodeEngine.restrictionReason
+        case .normal, .cancel, .timeout, .maxDuration, .drain, .failure, .noAck, .sessionTimer:
+            return nil
+        }
+    }
+
+    private func retryAfter(for cause: ReleaseCause) -> String {
+        switch cause {
+        case .restriction:
+            return NodeEngine.seconds(engine.restrictionRetryAfter)
+        case .normal, .cancel, .timeout, .maxDuration, .drain, .failure, .noAck, .sessionTimer:
+            return "30"
         }
     }
 

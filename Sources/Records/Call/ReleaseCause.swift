@@ -16,4 +16,6 @@ public enum ReleaseCause: String, Sendable, Equatable, CaseIterable {
     case noAck = "no_ack"
     /// A session timer (RFC 4028) expired without refresh.
     case sessionTimer = "session_timer"
+    /// The node entered CDR Restriction (local record writes failing) and ended the call.
+    case restriction
 }
