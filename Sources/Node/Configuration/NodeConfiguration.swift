@@ -18,6 +18,10 @@ public struct NodeConfiguration: Sendable, Hashable {
     public var sip: SIPSettings
     /// Ledger checkpoints (`[ledger]`).
     public var ledger: LedgerSettings
+    /// Harvest cycle and file rotation (`[records]`).
+    public var records: RecordSettings
+    /// CDR Restriction thresholds (`[restriction]`).
+    public var restriction: RestrictionSettings
 
     /// Default `[node] data_dir`.
     public static let defaultDataDirectory = "./data"
@@ -36,7 +40,9 @@ public struct NodeConfiguration: Sendable, Hashable {
         customers: [CustomerTrunk],
         providers: [ProviderTrunk],
         sip: SIPSettings = SIPSettings(),
-        ledger: LedgerSettings = LedgerSettings()
+        ledger: LedgerSettings = LedgerSettings(),
+        records: RecordSettings = RecordSettings(),
+        restriction: RestrictionSettings = RestrictionSettings()
     ) {
         self.nodeID = nodeID
         self.listen = listen
@@ -47,6 +53,8 @@ public struct NodeConfiguration: Sendable, Hashable {
         self.providers = providers
         self.sip = sip
         self.ledger = ledger
+        self.records = records
+        self.restriction = restriction
     }
 
     /// Providers by ascending priority; equal priorities keep file order.

@@ -9,7 +9,7 @@ enum ConfigurationLoader {
     static let maxFileBytes = 1 << 20
 
     // Top-level sections; a new section adds its name here and its decoder beside the others.
-    static let rootKeys = ["node", "sip", "ledger", "customers", "providers"]
+    static let rootKeys = ["node", "sip", "ledger", "records", "restriction", "customers", "providers"]
 
     static func load(path: String) throws(ConfigurationError) -> NodeConfiguration {
         let text = try ConfigurationFileReader.contents(ofPath: path, maxBytes: Self.maxFileBytes)
@@ -42,6 +42,8 @@ enum ConfigurationLoader {
         }
         var sipReader = try root.table("sip", allowedKeys: Self.sipKeys)
         var ledgerReader = try root.table("ledger", allowedKeys: Self.ledgerKeys)
+        var recordsReader = try root.table("records", allowedKeys: Self.recordsKeys)
+        var restrictionReader = try root.table("restriction", allowedKeys: Self.restrictionKeys)
         let customerReaders = try root.tableArray("customers", allowedKeys: Self.customerKeys)
         let providerReaders = try root.tableArray("providers", allowedKeys: Self.providerKeys)
         try root.finish()
@@ -49,6 +51,8 @@ enum ConfigurationLoader {
         let node = try Self.decodeNode(&nodeReader)
         let sip = try Self.decodeSIP(&sipReader)
         let ledger = try Self.decodeLedger(&ledgerReader)
+        let records = try Self.decodeRecords(&recordsReader)
+        let restriction = try Self.decodeRestriction(&restrictionReader)
         let customers = try Self.decodeCustomers(customerReaders, root: root)
         let providers = try Self.decodeProviders(providerReaders, root: root)
 
@@ -61,7 +65,9 @@ enum ConfigurationLoader {
             customers: customers,
             providers: providers,
             sip: sip,
-            ledger: ledger
+            ledger: ledger,
+            records: records,
+            restriction: restriction
         )
     }
 

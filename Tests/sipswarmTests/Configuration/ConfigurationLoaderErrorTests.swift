@@ -82,7 +82,8 @@ private func withoutProviders() -> String {
 
     static let badInputs: [BadInput] = [
         // Unknown keys, top level (including sections later versions will add) and nested.
-        BadInput(prepend("[records]\nx = 1\n"), "records", .unknownKey),
+        BadInput(prepend("[streams]\nx = 1\n"), "streams", .unknownKey),
+        BadInput(prepend("[records]\nx = 1\n"), "records.x", .unknownKey),
         BadInput(prepend("colour = \"blue\"\n"), "colour", .unknownKey),
         BadInput(edit("[node]\n", "[node]\nport = 5060\n"), "node.port", .unknownKey),
         BadInput(append("\n[sip]\nt3_ms = 1\n"), "sip.t3_ms", .unknownKey),

@@ -30,6 +30,8 @@ private let packageRoot = URL(fileURLWithPath: #filePath)
         #expect(configuration.providers.map(\.port) == [5080, 5081])
         #expect(configuration.providers.map(\.priority) == [1, 2])
         #expect(configuration.sip == SIPSettings())
+        #expect(configuration.records == RecordSettings())
+        #expect(configuration.restriction == RestrictionSettings())
     }
 
     // The example promises every key with its default; the loader knows which keys exist.
@@ -42,7 +44,7 @@ private let packageRoot = URL(fileURLWithPath: #filePath)
                 .filter { !$0.hasPrefix("#") && $0.contains("=") }
                 .compactMap { $0.split(separator: "=").first?.trimmingCharacters(in: .whitespaces) }
         )
-        let leaves = keyPaths.filter { !["node", "sip", "ledger", "customers", "providers"].contains($0) }
+        let leaves = keyPaths.filter { !ConfigurationLoader.rootKeys.contains($0) }
         #expect(leaves.count >= 20)
         for keyPath in leaves {
             let leaf = String(keyPath.split(separator: ".").last ?? "")
