@@ -56,58 +56,40 @@ final class ClientTransactionDriver {
     }
 
     func start() {
-        switch machine {
-        case .invite(var invite):
-            let actions = invite.start()
-            machine = .invite(invite)
-            perform(actions, response: nil)
-        case .nonInvite(var nonInvite):
-            let actions = nonInvite.start()
-            machine = .nonInvite(nonInvite)
-            perform(nonInvite: actions, response: nil)
-        }
+        perform(advance(invite: { $0.start() }, nonInvite: { $0.start() }), response: nil)
     }
 
     func received(_ response: SIPResponse) {
         if response.statusCode > 100, response.statusCode < 200 { receivedProvisional = true }
         if response.statusCode >= 200 { receivedFinal = true }
-        switch machine {
-        case .invite(var invite):
-            let actions = invite.receivedResponse(statusCode: response.statusCode)
-            machine = .invite(invite)
-            if response.statusCode >= 300 && lastFailureResponse == nil { lastFailureResponse = response }
-            perform(actions, response: response)
-        case .nonInvite(var nonInvite):
-            let actions = nonInvite.receivedResponse(statusCode: response.statusCode)
-            machine = .nonInvite(nonInvite)
-            perform(nonInvite: actions, response: response)
-        }
+        if response.statusCode >= 300 && lastFailureResponse == nil { lastFailureResponse = response }
+        let code = response.statusCode
+        perform(advance(invite: { $0.receivedResponse(statusCode: code) }, nonInvite: { $0.receivedResponse(statusCode: code) }), response: response)
     }
 
     func timerFired(_ timer: TransactionTimer) {
         timers[timer] = nil
-        switch machine {
-        case .invite(var invite):
-            let actions = invite.timerFired(timer)
-            machine = .invite(invite)
-            perform(actions, response: nil)
-        case .nonInvite(var nonInvite):
-            let actions = nonInvite.timerFired(timer)
-            machine = .nonInvite(nonInvite)
-            perform(nonInvite: actions, response: nil)
-        }
+        perform(advance(invite: { $0.timerFired(timer) }, nonInvite: { $0.timerFired(timer) }), response: nil)
     }
 
     func transportFailed() {
+        perform(advance(invite: { $0.transportError() }, nonInvite: { $0.transportError() }), response: nil)
+    }
+
+    // Feeds one event to whichever machine this is; both speak the same action language here.
+    private func advance(
+        invite: (inout ClientInviteTransaction) -> [ClientInviteTransaction.Action],
+        nonInvite: (inout ClientNonInviteTransaction) -> [ClientNonInviteTransaction.Action]
+    ) -> [DriverAction] {
         switch machine {
-        case .invite(var invite):
-            let actions = invite.transportError()
-            machine = .invite(invite)
-            perform(actions, response: nil)
-        case .nonInvite(var nonInvite):
-            let actions = nonInvite.transportError()
-            machine = .nonInvite(nonInvite)
-            perform(nonInvite: actions, response: nil)
+        case .invite(var machineState):
+            let actions = invite(&machineState)
+            machine = .invite(machineState)
+            return actions.map(DriverAction.init)
+        case .nonInvite(var machineState):
+            let actions = nonInvite(&machineState)
+            machine = .nonInvite(machineState)
+            return actions.map(DriverAction.init)
         }
     }
 
@@ -126,7 +108,7 @@ final class ClientTransactionDriver {
         terminate()
     }
 
-    private func perform(_ actions: [ClientInviteTransaction.Action], response: SIPResponse?) {
+    private func perform(_ actions: [DriverAction], response: SIPResponse?) {
         for action in actions {
             switch action {
             case .transmitRequest:
@@ -135,29 +117,6 @@ final class ClientTransactionDriver {
                 if let failure = response ?? lastFailureResponse {
                     engine.transport.send(SIPMessage.request(MessageFactory.hopByHopACK(for: request, response: failure)), to: destination)
                 }
-            case .deliverResponse:
-                if let response { notify(.response(response)) }
-            case .startTimer(let timer, let duration):
-                schedule(timer, duration)
-            case .cancelTimer(let timer):
-                timers.removeValue(forKey: timer)?.cancel()
-            case .timeout:
-                notify(.timeout)
-            case .transportFailure:
-                notify(.transportFailure)
-            case .terminated:
-                terminate()
-            case .protocolViolation(let error):
-                engine.logger.debug("client INVITE transaction ignored an event", metadata: ["reason": "\(error)"])
-            }
-        }
-    }
-
-    private func perform(nonInvite actions: [ClientNonInviteTransaction.Action], response: SIPResponse?) {
-        for action in actions {
-            switch action {
-            case .transmitRequest:
-                if !retransmissionsMuted { engine.transport.send(requestBytes, to: destination) }
             case .deliverResponse:
                 if let response { notify(.response(response)) }
             case .startTimer(let timer, let duration):
@@ -196,5 +155,45 @@ final class ClientTransactionDriver {
         // Breaks the session → attempt → driver → closure → session cycle.
         onEvent = { _ in }
         engine.clientTransactionTerminated(branch: branch)
+    }
+}
+
+/// The client machines' actions in one vocabulary (the non-INVITE machine never sends an ACK).
+private enum DriverAction {
+    case transmitRequest
+    case sendACK
+    case deliverResponse
+    case startTimer(TransactionTimer, Duration)
+    case cancelTimer(TransactionTimer)
+    case timeout
+    case transportFailure
+    case terminated
+    case protocolViolation(TransactionError)
+
+    init(_ action: ClientInviteTransaction.Action) {
+        switch action {
+        case .transmitRequest: self = .transmitRequest
+        case .sendACK: self = .sendACK
+        case .deliverResponse: self = .deliverResponse
+        case .startTimer(let timer, let duration): self = .startTimer(timer, duration)
+        case .cancelTimer(let timer): self = .cancelTimer(timer)
+        case .timeout: self = .timeout
+        case .transportFailure: self = .transportFailure
+        case .terminated: self = .terminated
+        case .protocolViolation(let error): self = .protocolViolation(error)
+        }
+    }
+
+    init(_ action: ClientNonInviteTransaction.Action) {
+        switch action {
+        case .transmitRequest: self = .transmitRequest
+        case .deliverResponse: self = .deliverResponse
+        case .startTimer(let timer, let duration): self = .startTimer(timer, duration)
+        case .cancelTimer(let timer): self = .cancelTimer(timer)
+        case .timeout: self = .timeout
+        case .transportFailure: self = .transportFailure
+        case .terminated: self = .terminated
+        case .protocolViolation(let error): self = .protocolViolation(error)
+        }
     }
 }

@@ -53,28 +53,27 @@ final class ServerTransactionDriver {
 
     /// Feeds the initial request; for INVITE this sends 100 Trying at once.
     func start() {
-        switch machine {
-        case .invite(var invite):
-            let actions = invite.receivedRequest()
-            machine = .invite(invite)
-            perform(actions, response: nil)
-        case .nonInvite(var nonInvite):
-            let actions = nonInvite.receivedRequest()
-            machine = .nonInvite(nonInvite)
-            perform(nonInvite: actions, response: nil)
-        }
+        perform(advance(invite: { $0.receivedRequest() }, nonInvite: { $0.receivedRequest() }), response: nil)
     }
 
     func receivedRetransmission() {
+        perform(advance(invite: { $0.receivedRetransmission() }, nonInvite: { $0.receivedRetransmission() }), response: nil)
+    }
+
+    // Feeds one event to whichever machine this is; both speak the same action language here.
+    private func advance(
+        invite: (inout ServerInviteTransaction) -> [ServerInviteTransaction.Action],
+        nonInvite: (inout ServerNonInviteTransaction) -> [ServerNonInviteTransaction.Action]
+    ) -> [ServerDriverAction] {
         switch machine {
-        case .invite(var invite):
-            let actions = invite.receivedRetransmission()
-            machine = .invite(invite)
-            perform(actions, response: nil)
-        case .nonInvite(var nonInvite):
-            let actions = nonInvite.receivedRetransmission()
-            machine = .nonInvite(nonInvite)
-            perform(nonInvite: actions, response: nil)
+        case .invite(var machineState):
+            let actions = invite(&machineState)
+            machine = .invite(machineState)
+            return actions.map(ServerDriverAction.init)
+        case .nonInvite(var machineState):
+            let actions = nonInvite(&machineState)
+            machine = .nonInvite(machineState)
+            return actions.map(ServerDriverAction.init)
         }
     }
 
@@ -85,7 +84,7 @@ final class ServerTransactionDriver {
         guard case .invite(var invite) = machine else { return true }
         let actions = invite.receivedACK()
         machine = .invite(invite)
-        perform(actions, response: nil)
+        perform(actions.map(ServerDriverAction.init), response: nil)
         return !actions.contains(.deliverACK)
     }
 
@@ -113,16 +112,8 @@ final class ServerTransactionDriver {
 
     /// Sends a response through the transaction.
     func respond(_ response: SIPResponse) {
-        switch machine {
-        case .invite(var invite):
-            let actions = invite.sendResponse(statusCode: response.statusCode)
-            machine = .invite(invite)
-            perform(actions, response: response)
-        case .nonInvite(var nonInvite):
-            let actions = nonInvite.sendResponse(statusCode: response.statusCode)
-            machine = .nonInvite(nonInvite)
-            perform(nonInvite: actions, response: response)
-        }
+        let code = response.statusCode
+        perform(advance(invite: { $0.sendResponse(statusCode: code) }, nonInvite: { $0.sendResponse(statusCode: code) }), response: response)
     }
 
     /// Re-sends a 2xx the TU retransmits (RFC 3261 §13.3.1.4; the transaction is Accepted).
@@ -136,10 +127,10 @@ final class ServerTransactionDriver {
         engine.transport.send(bytes, to: replyTo)
     }
 
-    private func perform(_ actions: [ServerInviteTransaction.Action], response: SIPResponse?) {
+    private func perform(_ actions: [ServerDriverAction], response: SIPResponse?) {
         for action in actions {
             switch action {
-            case .deliverRequest, .deliverACK:
+            case .deliver:
                 break  // the engine routes requests and 2xx ACKs itself
             case .send100Trying:
                 transmit(SIPResponse(replyingTo: request, statusCode: 100))
@@ -151,30 +142,7 @@ final class ServerTransactionDriver {
                 schedule(timer, duration)
             case .cancelTimer(let timer):
                 timers.removeValue(forKey: timer)?.cancel()
-            case .timeout, .transportFailure:
-                onFailure?()
-            case .terminated:
-                terminate()
-            case .protocolViolation(let error):
-                engine.logger.debug("server INVITE transaction ignored an event", metadata: ["reason": "\(error)"])
-            }
-        }
-    }
-
-    private func perform(nonInvite actions: [ServerNonInviteTransaction.Action], response: SIPResponse?) {
-        for action in actions {
-            switch action {
-            case .deliverRequest:
-                break
-            case .transmitResponse:
-                if let response { transmit(response) }
-            case .retransmitLastResponse:
-                if let lastResponse { engine.transport.send(lastResponse, to: replyTo) }
-            case .startTimer(let timer, let duration):
-                schedule(timer, duration)
-            case .cancelTimer(let timer):
-                timers.removeValue(forKey: timer)?.cancel()
-            case .transportFailure:
+            case .failure:
                 onFailure?()
             case .terminated:
                 terminate()
@@ -186,16 +154,7 @@ final class ServerTransactionDriver {
 
     func timerFired(_ timer: TransactionTimer) {
         timers[timer] = nil
-        switch machine {
-        case .invite(var invite):
-            let actions = invite.timerFired(timer)
-            machine = .invite(invite)
-            perform(actions, response: nil)
-        case .nonInvite(var nonInvite):
-            let actions = nonInvite.timerFired(timer)
-            machine = .nonInvite(nonInvite)
-            perform(nonInvite: actions, response: nil)
-        }
+        perform(advance(invite: { $0.timerFired(timer) }, nonInvite: { $0.timerFired(timer) }), response: nil)
     }
 
     private func schedule(_ timer: TransactionTimer, _ duration: Duration) {
@@ -212,5 +171,47 @@ final class ServerTransactionDriver {
         for (_, scheduled) in timers { scheduled.cancel() }
         timers.removeAll()
         engine.serverTransactionTerminated(key)
+    }
+}
+
+/// The server machines' actions in one vocabulary.
+private enum ServerDriverAction {
+    /// A request or a 2xx ACK for the TU; the engine routes those itself.
+    case deliver
+    case send100Trying
+    case transmitResponse
+    case retransmitLastResponse
+    case startTimer(TransactionTimer, Duration)
+    case cancelTimer(TransactionTimer)
+    /// Timer H without ACK, or a transport error.
+    case failure
+    case terminated
+    case protocolViolation(TransactionError)
+
+    init(_ action: ServerInviteTransaction.Action) {
+        switch action {
+        case .deliverRequest, .deliverACK: self = .deliver
+        case .send100Trying: self = .send100Trying
+        case .transmitResponse: self = .transmitResponse
+        case .retransmitLastResponse: self = .retransmitLastResponse
+        case .startTimer(let timer, let duration): self = .startTimer(timer, duration)
+        case .cancelTimer(let timer): self = .cancelTimer(timer)
+        case .timeout, .transportFailure: self = .failure
+        case .terminated: self = .terminated
+        case .protocolViolation(let error): self = .protocolViolation(error)
+        }
+    }
+
+    init(_ action: ServerNonInviteTransaction.Action) {
+        switch action {
+        case .deliverRequest: self = .deliver
+        case .transmitResponse: self = .transmitResponse
+        case .retransmitLastResponse: self = .retransmitLastResponse
+        case .startTimer(let timer, let duration): self = .startTimer(timer, duration)
+        case .cancelTimer(let timer): self = .cancelTimer(timer)
+        case .transportFailure: self = .failure
+        case .terminated: self = .terminated
+        case .protocolViolation(let error): self = .protocolViolation(error)
+        }
     }
 }
