@@ -84,12 +84,46 @@ public final class SIPNode: Service, Sendable {
             let engine = NodeEngine(
                 configuration: configuration, transport: transport, sink: sink, clock: clock, providers: providerTargets, logger: logger
             )
+            engine.restrictionRetryAfter = configuration.restriction.retryAfter
             transport.delegate = engine
             engine.listenersBound()
             engineBox.value = engine
         }.get()
+        attachRestriction()
         logger.info("node listening", metadata: ["node": "\(configuration.nodeID)", "listen": "\(bound.joined(separator: ", "))"])
         return bound
+    }
+
+    /// CDR Restriction (DESIGN invariant 7): the sink tells the node when writes fail or recover; the change
+    /// hops to the event loop, where the engine refuses new sessions and ends the active ones.
+    private func attachRestriction() {
+        guard let sink = sink as? JSONLinesRecordSink else { return }
+        let eventLoop = self.eventLoop
+        let engineBox = self.engineBox
+        let logger = self.logger
+        let settings = configuration.restriction
+        sink.configureRestriction(
+            RestrictionOptions(
+                failures: settings.failures,
+                probeSuccesses: settings.probeSuccesses,
+                harvestInterval: configuration.records.harvestInterval,
+                onRestrictionChange: { restricted in
+                    eventLoop.execute { engineBox.value?.setRestricted(restricted) }
+                },
+                onLog: { critical, message in
+                    if critical {
+                        logger.critical("\(message)")
+                    } else {
+                        logger.notice("\(message)")
+                    }
+                }
+            )
+        )
+    }
+
+    /// Whether the node is in CDR Restriction now.
+    public func isRestricted() async -> Bool {
+        await onLoop { $0.restricted } ?? false
     }
 
     /// Serves until graceful shutdown, then drains and stops.
