@@ -139,6 +139,11 @@ struct ChainOutput: Sendable {
         for manifest in pendingManifests {
             try? LedgerFileHandle.writeAtomically(manifest.bytes, directory: manifest.directory, name: manifest.name)
         }
+        // A file that became current at the last rotation and got no record is removed, not left empty.
+        if contents.count == 0 && buffer.isEmpty {
+            _ = unlink(file.path)
+            return
+        }
         let name = LedgerFileHandle.fileName(of: file.path)
         if let bytes = FileManifest.bytes(fileName: name, kind: chain.kind, nodeID: chain.nodeID, contents: contents) {
             try? LedgerFileHandle.writeAtomically(bytes, directory: LedgerFileHandle.directory(of: file.path), name: name + FileManifest.suffix)

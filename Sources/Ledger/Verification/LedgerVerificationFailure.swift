@@ -51,6 +51,8 @@ public struct LedgerVerificationFailure: Error, Hashable, CustomStringConvertibl
         public static let rootMismatch = Code("rootMismatch")
         /// Records beyond the last checkpoint: no signature covers them.
         public static let unverified = Code("unverified")
+        /// A closed file's manifest is unreadable, malformed, or disagrees with the file it describes (or the file is gone).
+        public static let manifestMismatch = Code("manifestMismatch")
     }
 
     /// What is wrong.

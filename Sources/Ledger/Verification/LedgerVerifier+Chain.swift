@@ -102,7 +102,18 @@ extension LedgerVerifier {
     ) throws(LedgerVerificationFailure) -> ChainScan {
         var state = ChainState(kind: kind, wantedSizes: wantedSizes, collectObjects: collectObjects, maxLineBytes: maxLineBytes)
         var files: [ChainFile] = []
-        for name in try listDirectory(kind, kind: kind) where name.hasSuffix(".jsonl") {
+        let names = try listDirectory(kind, kind: kind)
+        let manifests = Set(names.filter { $0.hasSuffix(Self.manifestSuffix) })
+        for manifest in manifests.sorted() {
+            let fileName = String(manifest.dropLast(Self.manifestSuffix.count))
+            if !names.contains(fileName) {
+                throw LedgerVerificationFailure(
+                    .manifestMismatch, path: kind + "/" + manifest, lineNumber: nil, kind: kind, seq: nil,
+                    "manifest: the file it describes, \(fileName), is missing"
+                )
+            }
+        }
+        for name in names where name.hasSuffix(".jsonl") {
             let relative = kind + "/" + name
             guard let first = try firstLine(of: relative, kind: kind) else { continue }
             let seq = try first.withUnsafeBufferPointer { (line) throws(LedgerVerificationFailure) -> Int64 in
@@ -114,13 +125,22 @@ extension LedgerVerifier {
         files = files.enumerated().sorted { ($0.element.firstSeq, $0.offset) < ($1.element.firstSeq, $1.offset) }.map(\.element)
 
         for file in files {
+            let manifestName = LedgerFileHandleName.fileName(of: file.relativePath) + Self.manifestSuffix
+            let hasManifest = manifests.contains(manifestName)
+            var facts = ManifestFacts(firstPrevHash: state.scan.lastHash ?? .zero)
             var reader = try openReader(file.relativePath, kind: kind, chunkBytes: 4 << 20)
             let problem = try reader.forEachLine { (line, lineNumber) throws(LedgerVerificationFailure) in
                 let record = try state.process(line, path: file.relativePath, lineNumber: lineNumber)
+                if hasManifest {
+                    facts.add(line, seq: record.seq, hash: record.hash)
+                }
                 try onRecord(line, record.seq, record.hash)
             }
             if let problem {
                 throw Self.failure(problem, path: file.relativePath, kind: kind)
+            }
+            if hasManifest {
+                try checkManifest(kind + "/" + manifestName, kind: kind, fileName: LedgerFileHandleName.fileName(of: file.relativePath), facts: facts)
             }
             state.scan.files += 1
         }
