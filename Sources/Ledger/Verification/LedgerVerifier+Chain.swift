@@ -103,7 +103,8 @@ extension LedgerVerifier {
         var state = ChainState(kind: kind, wantedSizes: wantedSizes, collectObjects: collectObjects, maxLineBytes: maxLineBytes)
         var files: [ChainFile] = []
         let names = try listDirectory(kind, kind: kind)
-        let manifests = Set(names.filter { $0.hasSuffix(Self.manifestSuffix) })
+        // Only `<name>.jsonl.manifest.json` describes a chain file; other files beside the chain are not read.
+        let manifests = Set(names.filter { $0.hasSuffix(".jsonl" + Self.manifestSuffix) })
         for manifest in manifests.sorted() {
             let fileName = String(manifest.dropLast(Self.manifestSuffix.count))
             if !names.contains(fileName) {
