@@ -185,10 +185,55 @@ def check_line(where, line, kind):
     return obj
 
 
+MANIFEST_SUFFIX = ".jsonl.manifest.json"
+MANIFEST_FORMAT = "sipswarm-file-manifest-1"
+
+
+def check_manifest(root, relative, kind, file_name, records, first_prev_hash, data):
+    """Check 6: a closed file's manifest states exactly what the file holds."""
+    def fail(what):
+        return Broken(relative, kind, None, f"manifest: {what}")
+    with open(os.path.join(root, relative), "rb") as handle:
+        text = handle.read()
+    if not text.endswith(b"\n"):
+        raise fail("does not end with a newline")
+    try:
+        obj = parse(text[:-1])
+    except (ValueError, UnicodeError) as error:
+        raise fail(f"not JSON: {error}")
+    if not isinstance(obj, dict):
+        raise fail("not a JSON object")
+    if canonical(obj) != text[:-1]:
+        raise fail("not canonical JSON")
+    expected = {
+        "format": MANIFEST_FORMAT, "kind": kind, "node": obj.get("node"), "file": file_name,
+        "count": len(records), "bytes": len(data),
+        "first_seq": records[0]["seq"] if records else None, "last_seq": records[-1]["seq"] if records else None,
+        "first_prev_hash": first_prev_hash, "last_hash": records[-1]["hash"] if records else None,
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }
+    for key in sorted(obj):
+        if key not in expected:
+            raise fail(f"unknown field {key}")
+    for key in sorted(expected):
+        if key not in obj:
+            raise fail(f"field {key} missing")
+        if obj[key] != expected[key] or type(obj[key]) is not type(expected[key]):
+            raise fail(f"{key} is {canonical(obj[key]).decode()}, the file gives {canonical(expected[key]).decode()}")
+    if not isinstance(obj["node"], str):
+        raise fail("field node is not a string")
+
+
 def read_chain(root, kind):
-    """[(where, record)] of one kind in seq order, after checks 1 and 2 on every line."""
+    """[(where, record)] of one kind in seq order, after checks 1 and 2 on every line (and 6: manifests)."""
+    names = sorted(os.listdir(os.path.join(root, kind)))
+    manifests = {name for name in names if name.endswith(MANIFEST_SUFFIX)}
+    for manifest in sorted(manifests):
+        if manifest[:-len(".manifest.json")] not in names:
+            raise Broken(os.path.join(kind, manifest), kind, None,
+                         f"manifest: the file it describes, {manifest[:-len('.manifest.json')]}, is missing")
     files = []
-    for name in sorted(os.listdir(os.path.join(root, kind))):
+    for name in names:
         if name.endswith(".jsonl"):
             relative = os.path.join(kind, name)
             with open(os.path.join(root, relative), "rb") as handle:
@@ -200,6 +245,7 @@ def read_chain(root, kind):
     files.sort(key=lambda file: file[0])  # the files of a kind, by the seq of their first record
     chain, previous = [], GENESIS
     for _, relative, lines in files:
+        first_prev_hash, start = previous, len(chain)
         for number, line in enumerate(lines[:-1], start=1):
             where = f"{relative}:{number}"
             obj = check_line(where, line, kind)
@@ -213,6 +259,10 @@ def read_chain(root, kind):
             previous = obj["hash"]
         if lines[-1]:
             raise Broken(f"{relative}:{len(lines)}", kind, None, "torn last line (no final newline)")
+        file_name = os.path.basename(relative)
+        if file_name + ".manifest.json" in manifests:
+            check_manifest(root, os.path.join(kind, file_name + ".manifest.json"), kind, file_name,
+                           [obj for _, obj in chain[start:]], first_prev_hash, b"\n".join(lines))
     return chain
 
 

@@ -27,6 +27,26 @@ import Testing
         )
     }
 
+    /// `examples/verify_ledger.py DIR`: exit status and output; nil when python3 is not installed.
+    static func pythonVerify(_ directory: String) throws -> (status: Int32, output: String)? {
+        let script = URL(fileURLWithPath: #filePath)
+            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("examples/verify_ledger.py").path
+        guard let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first(where: FileManager.default.isExecutableFile) else {
+            return nil
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [script, directory]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, output)
+    }
+
     static func names(in folder: String) throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
     }
@@ -108,6 +128,10 @@ import Testing
         let report = try LedgerVerifier(dataDirectory: directory).verify()
         #expect(report.chains.first { $0.kind == "cdr" }?.records == UInt64(sessions))
         #expect((report.chains.first { $0.kind == "cdr" }?.files ?? 0) == files.count)
+        // And so does the auditor's script.
+        if let python = try Self.pythonVerify(directory) {
+            #expect(python.status == 0, "verify_ledger.py: \(python.output)")
+        }
     }
 
     @Test func tamperedManifestFailsVerificationAtTheManifest() throws {
@@ -137,6 +161,10 @@ import Testing
             #expect(error.code == .manifestMismatch)
             #expect(error.path == "attempt/" + manifestName)
             #expect(error.reason.contains("count"))
+        }
+        if let python = try Self.pythonVerify(directory) {
+            #expect(python.status == 1)
+            #expect(python.output.hasPrefix("attempt/\(manifestName): attempt seq ?: manifest: count is"), "\(python.output)")
         }
         // Verification reports; it never rewrites.
         let after = try #require(FileManager.default.contents(atPath: path))
