@@ -45,6 +45,7 @@ public final class JSONLinesRecordSink: RecordSink {
         checkpointInterval: Duration = .seconds(60),
         capacity: Int = JSONLinesRecordSink.defaultCapacity,
         restriction: RestrictionOptions = RestrictionOptions(),
+        rotation: RotationPolicy = .never,
         onError: @escaping @Sendable (RecordSinkError) -> Void = { _ in }
     ) throws(RecordSinkError) {
         try Self.validate(nodeID: nodeID)
@@ -58,7 +59,7 @@ public final class JSONLinesRecordSink: RecordSink {
         let key: NodeSigningKey
         do {
             key = try Self.loadKey(dataDirectory: dataDirectory)
-            (chains, audits) = try Self.recover(dataDirectory: dataDirectory, nodeID: nodeID, now: clock.nowMicroseconds())
+            (chains, audits) = try Self.recover(dataDirectory: dataDirectory, nodeID: nodeID, now: clock.nowMicroseconds(), rotation: rotation)
         } catch {
             lock.release()
             throw error
@@ -90,7 +91,8 @@ public final class JSONLinesRecordSink: RecordSink {
     private static func recover(
         dataDirectory: String,
         nodeID: String,
-        now: Int64
+        now: Int64,
+        rotation: RotationPolicy
     ) throws(RecordSinkError) -> (LedgerChains, [[String: CanonicalJSON]]) {
         let stamp = UTCTimestamp.compact(microseconds: now)
 
@@ -116,7 +118,7 @@ public final class JSONLinesRecordSink: RecordSink {
                 throw error
             }
         }
-        let chains = LedgerChains(cdr: outputs[0], attempt: outputs[1], audit: outputs[2], checkpoint: outputs[3])
+        let chains = LedgerChains(cdr: outputs[0], attempt: outputs[1], audit: outputs[2], checkpoint: outputs[3], rotation: rotation)
 
         var audits: [[String: CanonicalJSON]] = recovered.flatMap(\.quarantined).map { tail in
             [

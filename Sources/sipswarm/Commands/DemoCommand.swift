@@ -73,7 +73,12 @@ struct DemoCommand: AsyncParsableCommand {
             sink = try JSONLinesRecordSink(
                 dataDirectory: dataDirectory,
                 nodeID: configuration.nodeID,
-                checkpointInterval: configuration.ledger.checkpointInterval
+                checkpointInterval: configuration.ledger.checkpointInterval,
+                rotation: RotationPolicy(
+                    maxRecords: configuration.records.rotateMaxRecords,
+                    maxBytes: configuration.records.rotateMaxBytes,
+                    maxAge: configuration.records.rotateMaxAge
+                )
             ) { error in
                 logger.error("record write failed", metadata: ["error": "\(error)"])
             }

@@ -39,7 +39,12 @@ struct ServeCommand: AsyncParsableCommand {
             sink = try JSONLinesRecordSink(
                 dataDirectory: configuration.dataDirectory,
                 nodeID: configuration.nodeID,
-                checkpointInterval: configuration.ledger.checkpointInterval
+                checkpointInterval: configuration.ledger.checkpointInterval,
+                rotation: RotationPolicy(
+                    maxRecords: configuration.records.rotateMaxRecords,
+                    maxBytes: configuration.records.rotateMaxBytes,
+                    maxAge: configuration.records.rotateMaxAge
+                )
             ) { error in
                 logger.error("record write failed", metadata: ["error": "\(error)"])
             }
