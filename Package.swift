@@ -40,6 +40,14 @@ let package = Package(
             name: "Ledger",
             dependencies: ["Records", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // NATS wire protocol and JetStream API on SwiftNIO (no Swift NATS client exists here).
+        .target(
+            name: "NATS",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         // Emitted records to fsync'd disk: the single chain writer, recovery, record sinks.
         .target(
             name: "RecordStore",
@@ -76,6 +84,7 @@ let package = Package(
         ),
         .testTarget(name: "SIPTransactionTests", dependencies: ["SIPTransaction", "SIPCore"]),
         .testTarget(name: "RecordsTests", dependencies: ["Records"]),
+        .testTarget(name: "NATSTests", dependencies: ["NATS", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOTestUtils", package: "swift-nio")]),
         .testTarget(name: "RecordStoreTests", dependencies: ["RecordStore", "Records", "Ledger"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Records", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(
