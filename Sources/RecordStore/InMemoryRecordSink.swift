@@ -4,6 +4,7 @@ import Synchronization
 /// Keeps every emitted session in memory, in emit order; for tests. Thread-safe.
 public final class InMemoryRecordSink: RecordSink {
     private let sessions = Mutex<[SessionRecords]>([])
+    private let journal = Mutex<[[LiveSessionJournalEntry]]>([])
 
     /// Creates an empty sink.
     public init() {}
@@ -11,6 +12,16 @@ public final class InMemoryRecordSink: RecordSink {
     /// Stores the session's records.
     public func emit(_ records: SessionRecords) {
         sessions.withLock { $0.append(records) }
+    }
+
+    /// Keeps the live-session snapshot, in order.
+    public func updateJournal(_ entries: [LiveSessionJournalEntry]) {
+        journal.withLock { $0.append(entries) }
+    }
+
+    /// Every live-session snapshot handed over so far, oldest first.
+    public var journalSnapshots: [[LiveSessionJournalEntry]] {
+        journal.withLock { $0 }
     }
 
     /// Every session emitted so far.

@@ -56,10 +56,14 @@ public final class JSONLinesRecordSink: RecordSink {
         let lock = try DataDirectoryLock.acquire(dataDirectory: dataDirectory)
         var chains: LedgerChains
         let audits: [[String: CanonicalJSON]]
+        let recoveredSessions: [SessionRecords]
+        let journalFound: Bool
         let key: NodeSigningKey
         do {
             key = try Self.loadKey(dataDirectory: dataDirectory)
-            (chains, audits) = try Self.recover(dataDirectory: dataDirectory, nodeID: nodeID, now: clock.nowMicroseconds(), rotation: rotation)
+            (chains, audits, recoveredSessions, journalFound) = try Self.recover(
+                dataDirectory: dataDirectory, nodeID: nodeID, now: clock.nowMicroseconds(), rotation: rotation
+            )
         } catch {
             lock.release()
             throw error
@@ -75,6 +79,7 @@ public final class JSONLinesRecordSink: RecordSink {
             restriction: restriction,
             probe: FileRestrictionProbe(directory: adminDirectory),
             adminDirectory: adminDirectory,
+            journal: JournalSetup(dataDirectory: dataDirectory, recoveredSessions: recoveredSessions, replaceAtStart: journalFound),
             onError: onError
         )
     }
@@ -87,19 +92,31 @@ public final class JSONLinesRecordSink: RecordSink {
         }
     }
 
-    // Continues every chain on disk, opens this start's files and lists the start's audit records.
+    // Continues every chain on disk, opens this start's files, lists the start's audit records, and rebuilds the
+    // records of the calls the live-session journal lists without a CDR (the node died with them up).
     private static func recover(
         dataDirectory: String,
         nodeID: String,
         now: Int64,
         rotation: RotationPolicy
-    ) throws(RecordSinkError) -> (LedgerChains, [[String: CanonicalJSON]]) {
+    ) throws(RecordSinkError) -> (LedgerChains, [[String: CanonicalJSON]], [SessionRecords], Bool) {
         let stamp = UTCTimestamp.compact(microseconds: now)
+        let journal = try LiveJournalFile.read(dataDirectory: dataDirectory)
+        let watched = Set(journal?.sessions.map(\.sessionID) ?? [])
 
         var recovered: [RecoveredChain] = []
         for kind in LedgerChains.allKinds {
-            recovered.append(try LedgerRecovery.recover(kind: kind, dataDirectory: dataDirectory, nodeID: nodeID, stamp: stamp))
+            recovered.append(
+                try LedgerRecovery.recover(
+                    kind: kind, dataDirectory: dataDirectory, nodeID: nodeID, stamp: stamp,
+                    watchedSessionIDs: kind == CallDetailRecord.kind ? watched : []
+                )
+            )
         }
+        let recordedSessionIDs = recovered.first { $0.kind == CallDetailRecord.kind }?.recordedSessionIDs ?? []
+        let recoveredSessions = journal.map {
+            JournalRecovery.records(for: $0, excluding: recordedSessionIDs, nodeID: nodeID)
+        } ?? []
         var outputs: [ChainOutput] = []
         for chain in recovered {
             do {
@@ -134,7 +151,14 @@ public final class JSONLinesRecordSink: RecordSink {
             "time_us": .integer(now),
             "version": .string(Self.softwareVersion),
         ])
-        return (chains, audits)
+        if journal != nil {
+            audits.append([
+                "event": .string("sessions_recovered"),
+                "time_us": .integer(now),
+                "count": .integer(recoveredSessions.count),
+            ])
+        }
+        return (chains, audits, recoveredSessions, journal != nil)
     }
 
     /// Starts a sink over already opened files and recovered chains; tests use it to inject failing or stalling files.
@@ -147,6 +171,7 @@ public final class JSONLinesRecordSink: RecordSink {
         restriction: RestrictionOptions = RestrictionOptions(),
         probe: any RestrictionProbe = NoRestrictionProbe(),
         adminDirectory: String? = nil,
+        journal: JournalSetup = JournalSetup(),
         onError: @escaping @Sendable (RecordSinkError) -> Void
     ) {
         self.cdrFilePath = chains.cdr.file.path
@@ -162,6 +187,7 @@ public final class JSONLinesRecordSink: RecordSink {
             restriction: restriction,
             probe: probe,
             adminDirectory: adminDirectory,
+            journal: journal,
             onError: onError
         )
         writer.start()
@@ -175,6 +201,12 @@ public final class JSONLinesRecordSink: RecordSink {
     /// Queues the session's CDR and attempts; blocks only under back-pressure.
     public func emit(_ records: SessionRecords) {
         writer.enqueue(records)
+    }
+
+    /// Hands over the answered sessions live now; the writer replaces `DATA/journal/live.json` with them, stamped
+    /// with the sink's clock, at its next harvest cycle (after that cycle's records are synced).
+    public func updateJournal(_ entries: [LiveSessionJournalEntry]) {
+        writer.updateJournal(entries)
     }
 
     /// Waits until everything emitted before this call is written and synced.

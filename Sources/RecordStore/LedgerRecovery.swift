@@ -18,6 +18,8 @@ struct RecoveredChain: Sendable {
     var position: ChainPosition
     var merkle: CompactMerkleRoot
     var quarantined: [QuarantinedTail]
+    /// Which of the watched session ids (the live-session journal's) already have a record in this chain.
+    var recordedSessionIDs: Set<String> = []
 }
 
 /// Reads the chains already in a data directory so that the node continues them, never starting a second
@@ -31,11 +33,13 @@ enum LedgerRecovery {
         kind: String,
         dataDirectory: String,
         nodeID: String,
-        stamp: String
+        stamp: String,
+        watchedSessionIDs: Set<String> = []
     ) throws(RecordSinkError) -> RecoveredChain {
         let folder = dataDirectory + "/" + kind
         let files = try orderedFiles(in: folder, kind: kind)
         var state = Scan(kind: kind, nodeID: nodeID)
+        state.watchedSessionIDs = watchedSessionIDs
         var torn: [(file: ChainFile, offset: Int64)] = []
         for (index, file) in files.enumerated() {
             // Only the chain's last record may be a damaged (not merely unterminated) line: later files hold no records.
@@ -53,7 +57,10 @@ enum LedgerRecovery {
                 )
             )
         }
-        return RecoveredChain(kind: kind, position: state.position, merkle: state.merkle, quarantined: quarantined)
+        return RecoveredChain(
+            kind: kind, position: state.position, merkle: state.merkle, quarantined: quarantined,
+            recordedSessionIDs: state.recordedSessionIDs
+        )
     }
 
     struct ChainFile {
@@ -115,6 +122,8 @@ enum LedgerRecovery {
         let nodeID: String
         var position = ChainPosition.genesis
         var merkle = CompactMerkleRoot()
+        var watchedSessionIDs: Set<String> = []
+        var recordedSessionIDs: Set<String> = []
 
         init(kind: String, nodeID: String) {
             self.kind = kind
@@ -170,6 +179,9 @@ enum LedgerRecovery {
                 )
             }
             position = ChainPosition(nextSeq: record.seq + 1, lastHash: record.hash)
+            if let sessionID = record.sessionID, watchedSessionIDs.contains(sessionID) {
+                recordedSessionIDs.insert(sessionID)
+            }
             merkle.append(recordHash: record.hash)
         }
     }
@@ -183,6 +195,7 @@ enum RecordLine {
         var seq: UInt64
         var prevHash: LedgerHash
         var hash: LedgerHash
+        var sessionID: String?
     }
 
     enum Check {
@@ -215,7 +228,11 @@ enum RecordLine {
         guard RecordHashing.hash(of: unhashed) == hash else {
             return .damaged("hash does not match the record")
         }
-        return .record(Record(node: node, kind: kind, seq: seq, prevHash: prevHash, hash: hash))
+        var sessionID: String?
+        if case .string(let value)? = object["session_id"] {
+            sessionID = value
+        }
+        return .record(Record(node: node, kind: kind, seq: seq, prevHash: prevHash, hash: hash, sessionID: sessionID))
     }
 
     /// The line as a JSON object, canonical or not; nil when it is not one.

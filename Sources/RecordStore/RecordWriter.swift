@@ -37,6 +37,7 @@ final class RecordWriter: @unchecked Sendable {
     private var harvestInterval: Duration
     private var onRestrictionChange: @Sendable (Bool) -> Void = { _ in }
     private var onLog: @Sendable (Bool, String) -> Void = { _, _ in }
+    private var pendingJournal: LiveSessionJournal?
 
     // Handed to the writer thread in `start()`; not touched afterwards.
     private let initialChains: LedgerChains
@@ -48,6 +49,7 @@ final class RecordWriter: @unchecked Sendable {
     private let onError: @Sendable (RecordSinkError) -> Void
     private let probe: any RestrictionProbe
     private let adminDirectory: String?
+    private let journal: JournalSetup
 
     init(
         chains: LedgerChains,
@@ -58,8 +60,10 @@ final class RecordWriter: @unchecked Sendable {
         restriction: RestrictionOptions,
         probe: any RestrictionProbe,
         adminDirectory: String?,
+        journal: JournalSetup,
         onError: @escaping @Sendable (RecordSinkError) -> Void
     ) {
+        self.journal = journal
         self.restrictionPolicy = (restriction.failures, restriction.probeSuccesses)
         self.harvestInterval = restriction.harvestInterval > .zero ? restriction.harvestInterval : .milliseconds(100)
         self.onRestrictionChange = restriction.onRestrictionChange
@@ -100,6 +104,15 @@ final class RecordWriter: @unchecked Sendable {
         queuedRecords += count
         acceptedRecords += count
         condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Keeps the latest live-session snapshot for the next harvest cycle; ignored without a data directory.
+    func updateJournal(_ entries: [LiveSessionJournalEntry]) {
+        guard journal.dataDirectory != nil else { return }
+        let snapshot = LiveSessionJournal(timeMicros: signing.clock.nowMicroseconds(), sessions: entries)
+        condition.lock()
+        pendingJournal = snapshot
         condition.unlock()
     }
 
@@ -209,6 +222,15 @@ final class RecordWriter: @unchecked Sendable {
         for fields in startupAudits {
             chains.audit.append(fields)
         }
+        // Calls the previous run's journal listed without a CDR: chained like any record, before anything new.
+        for session in journal.recoveredSessions {
+            seal(session, into: &chains)
+        }
+        // The previous run's journal is replaced once the recovered records are synced.
+        var journalToWrite: LiveSessionJournal? = journal.replaceAtStart
+            ? LiveSessionJournal(timeMicros: signing.clock.nowMicroseconds(), sessions: [])
+            : nil
+        var journalWritten: [LiveSessionJournalEntry]? = nil
         // Records left unsigned by a crash, and the start's own audit records, are covered at once.
         var recordsSinceCheckpoint = true
         var nextCheckpoint = Date.distantPast
@@ -246,6 +268,10 @@ final class RecordWriter: @unchecked Sendable {
             queued.removeAll(keepingCapacity: true)
             queuedRecords = 0
             inFlightRecords += batchRecords
+            if let snapshot = pendingJournal {
+                journalToWrite = snapshot
+                pendingJournal = nil
+            }
             let notifyRestriction = onRestrictionChange
             let log = onLog
             condition.unlock()
@@ -300,6 +326,11 @@ final class RecordWriter: @unchecked Sendable {
             for error in syncErrors {
                 onError(error)
             }
+            if syncErrors.isEmpty, let snapshot = journalToWrite {
+                // After the cycle's records are synced, so a session leaves the journal only once its CDR is on disk.
+                writeJournal(snapshot, lastWritten: &journalWritten)
+                journalToWrite = nil
+            }
             if let syncError = syncErrors.first {
                 events.append(.writeFailed(syncError, at: signing.clock.nowMicroseconds()))
             } else if hadBytes {
@@ -340,6 +371,20 @@ final class RecordWriter: @unchecked Sendable {
         finished = true
         condition.broadcast()
         condition.unlock()
+    }
+
+    // Replaces the journal when the snapshot changed: other sessions, or live ones whose time moved on (the time is
+    // a recovered call's end). A failed write is reported; the next snapshot tries again.
+    private func writeJournal(_ snapshot: LiveSessionJournal, lastWritten: inout [LiveSessionJournalEntry]?) {
+        guard let dataDirectory = journal.dataDirectory else { return }
+        guard lastWritten != snapshot.sessions || !snapshot.sessions.isEmpty else { return }
+        do {
+            try LiveJournalFile.write(snapshot, dataDirectory: dataDirectory)
+            lastWritten = snapshot.sessions
+        } catch {
+            lastWritten = nil
+            onError(error)
+        }
     }
 
     // Runs the restriction machine and performs its actions: audit records join the audit chain's buffer and
@@ -428,5 +473,19 @@ struct LedgerSigning: Sendable {
     var checkpointIntervalSeconds: Double {
         let (seconds, attoseconds) = checkpointInterval.components
         return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}
+
+/// The crash journal's part in the writer: where `journal/live.json` lives, the sessions recovered from the
+/// previous run's journal, and whether that journal must be replaced once they are written.
+struct JournalSetup: Sendable {
+    var dataDirectory: String?
+    var recoveredSessions: [SessionRecords]
+    var replaceAtStart: Bool
+
+    init(dataDirectory: String? = nil, recoveredSessions: [SessionRecords] = [], replaceAtStart: Bool = false) {
+        self.dataDirectory = dataDirectory
+        self.recoveredSessions = recoveredSessions
+        self.replaceAtStart = replaceAtStart
     }
 }

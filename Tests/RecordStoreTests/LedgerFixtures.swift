@@ -110,7 +110,8 @@ enum LedgerFixtures {
         return tree.root
     }
 
-    // JSONSerialization's output as CanonicalJSON; records hold strings, integers, objects and arrays only.
+    // JSONSerialization's output as CanonicalJSON; records hold strings, integers, booleans (a CDR's `recovered`),
+    // objects and arrays only. JSONSerialization gives booleans as NSNumber with the `c` (char) type.
     static func canonical(_ value: Any) throws -> CanonicalJSON {
         switch value {
         case let string as String:
@@ -119,6 +120,8 @@ enum LedgerFixtures {
             return .object(try dictionary.mapValues(canonical))
         case let array as [Any]:
             return .array(try array.map(canonical))
+        case let number as NSNumber where String(cString: number.objCType) == "c":
+            return .bool(number.boolValue)
         case let number as NSNumber:
             return .integer(number.int64Value)
         default:

@@ -33,6 +33,8 @@ final class NodeEngine: SIPTransportDelegate {
     /// The Retry-After sent with a 503 while restricted.
     var restrictionRetryAfter: Duration = .seconds(30)
     private var localAddresses: [SIPTransportProtocol: LocalAddress] = [:]
+    /// The repeating crash-journal task (NodeEngine+Journal.swift); nil until the node starts it.
+    var journalTask: RepeatedTask?
 
     init(
         configuration: NodeConfiguration, transport: any SIPMessageTransport, sink: any RecordSink,

@@ -52,7 +52,7 @@ extension CdrBuilder {
             return .cancelled
         case .timeout:
             return .timeout
-        case .normal, .maxDuration, .failure, .noAck, .sessionTimer:
+        case .normal, .maxDuration, .failure, .noAck, .sessionTimer, .nodeFailure:
             return .failed
         }
     }

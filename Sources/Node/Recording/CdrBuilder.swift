@@ -61,6 +61,13 @@ public struct CdrBuilder: Sendable {
     /// How many attempts have begun.
     public var attemptCount: Int { attempts.count }
 
+    /// The answering attempt's provider, destination and provider-leg Call-ID; nil before answer.
+    public var answeringAttempt: (providerID: String, destination: String, bCallID: String?)? {
+        guard let index = answeringAttemptIndex, attempts.indices.contains(index) else { return nil }
+        let attempt = attempts[index]
+        return (attempt.providerID, attempt.destination, attempt.bLeg.callID)
+    }
+
     /// Whether the latest attempt has begun and not ended.
     public var hasOpenAttempt: Bool { attempts.last?.isOpen ?? false }
 

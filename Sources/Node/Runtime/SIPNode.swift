@@ -87,6 +87,7 @@ public final class SIPNode: Service, Sendable {
             engine.restrictionRetryAfter = configuration.restriction.retryAfter
             transport.delegate = engine
             engine.listenersBound()
+            engine.startJournal()
             engineBox.value = engine
         }.get()
         attachRestriction()
@@ -151,6 +152,7 @@ public final class SIPNode: Service, Sendable {
         while ContinuousClock.now < byeDeadline, (await onLoop { $0.pendingClientTransactions } ?? 0) > 0 {
             try? await Task.sleep(for: .milliseconds(20))
         }
+        await onLoop { $0.stopJournal() }
         let final = await onLoop { $0.statistics } ?? NodeStatistics()
         finalStatistics.withLock { $0 = final }
         _ = try? await transport.close().get()

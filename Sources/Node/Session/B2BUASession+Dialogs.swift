@@ -153,7 +153,7 @@ extension B2BUASession {
         switch cause {
         case .restriction:
             return NodeEngine.restrictionReason
-        case .normal, .cancel, .timeout, .maxDuration, .drain, .failure, .noAck, .sessionTimer:
+        case .normal, .cancel, .timeout, .maxDuration, .drain, .failure, .noAck, .sessionTimer, .nodeFailure:
             return nil
         }
     }
@@ -162,7 +162,7 @@ extension B2BUASession {
         switch cause {
         case .restriction:
             return NodeEngine.seconds(engine.restrictionRetryAfter)
-        case .normal, .cancel, .timeout, .maxDuration, .drain, .failure, .noAck, .sessionTimer:
+        case .normal, .cancel, .timeout, .maxDuration, .drain, .failure, .noAck, .sessionTimer, .nodeFailure:
             return "30"
         }
     }

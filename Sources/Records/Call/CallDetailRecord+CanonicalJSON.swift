@@ -26,6 +26,7 @@ extension CallDetailRecord {
             "attempts": .integer(attempts),
             "a_leg": aLeg.canonicalJSON(),
             "b_leg": bLeg?.canonicalJSON(),
+            "recovered": recovered ? CanonicalJSON.bool(true) : nil,
         ])
     }
 }

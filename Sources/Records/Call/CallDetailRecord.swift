@@ -49,6 +49,8 @@ public struct CallDetailRecord: CanonicalRecord, Equatable {
     public let aLeg: CallLeg
     /// The provider leg of the answering attempt, else of the last attempt.
     public let bLeg: CallLeg?
+    /// Whether the CDR was rebuilt at start from the live-session journal after a crash; encoded only when true.
+    public let recovered: Bool
 
     /// Creates a CDR; `pddMillis` and `durationMillis` are derived here from the timestamps.
     public init(
@@ -72,7 +74,8 @@ public struct CallDetailRecord: CanonicalRecord, Equatable {
         providerID: String?,
         attempts: Int,
         aLeg: CallLeg,
-        bLeg: CallLeg?
+        bLeg: CallLeg?,
+        recovered: Bool = false
     ) {
         self.recordID = recordID
         self.nodeID = nodeID
@@ -97,6 +100,7 @@ public struct CallDetailRecord: CanonicalRecord, Equatable {
         self.attempts = attempts
         self.aLeg = aLeg
         self.bLeg = bLeg
+        self.recovered = recovered
     }
 
     // Whole milliseconds, truncated; a wall clock stepped backwards yields 0, never a negative span.

@@ -18,4 +18,6 @@ public enum ReleaseCause: String, Sendable, Equatable, CaseIterable {
     case sessionTimer = "session_timer"
     /// The node entered CDR Restriction (local record writes failing) and ended the call.
     case restriction
+    /// The node crashed with the call up; the CDR was rebuilt from the live-session journal at the next start.
+    case nodeFailure = "node_failure"
 }

@@ -107,7 +107,7 @@ import Testing
 
     @Test func snakeCaseEnumValues() {
         #expect(ReleaseCause.allCases.map(\.rawValue) == [
-            "normal", "cancel", "timeout", "max_duration", "drain", "failure", "no_ack", "session_timer", "restriction",
+            "normal", "cancel", "timeout", "max_duration", "drain", "failure", "no_ack", "session_timer", "restriction", "node_failure",
         ])
         #expect(AttemptOutcome.allCases.map(\.rawValue) == ["answered", "failed", "timeout", "cancelled", "failed_over"])
         #expect(RecordID.random() != RecordID.random())

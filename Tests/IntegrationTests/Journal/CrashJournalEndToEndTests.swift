@@ -1,0 +1,90 @@
+import Foundation
+import Glibc
+import Testing
+
+extension Ports {
+    static let crashJournal = 26_500
+}
+
+extension Integration {
+    /// The crash journal end to end: calls up when the node is killed get exactly one CDR after the restart.
+    @Suite("crash journal end to end")
+    struct CrashJournalEndToEndTests {
+        static let calls = 10
+
+        @Test
+        func killWithCallsUpThenRestartRecoversEveryAnsweredCall() async throws {
+            let base = Ports.crashJournal
+            let directory = try TemporaryDirectory(prefix: "crash-journal")
+            let config = NodeConfig(sipPort: base, providers: [.init(id: "p1", port: base + 20, priority: 1)])
+            let first = try await NodeProcess.start(config, in: directory)
+            let data = first.dataDirectory
+            let provider = try await SippProcess.startServer(
+                "uas-long", SippOptions(scenario: "uas_answer.xml", localPort: base + 20, calls: Self.calls, timeLimitSeconds: 60), in: directory
+            )
+            // Calls held 30 s: every one is still up when the node dies.
+            let customer = try SippProcess(
+                "uac-long",
+                SippOptions(
+                    scenario: "uac_long_call.xml", localPort: base + 40, remote: "127.0.0.1:\(base)",
+                    calls: Self.calls, rate: Self.calls, timeLimitSeconds: 60
+                ),
+                in: directory
+            )
+            let journalURL = data.appendingPathComponent("journal/live.json")
+            try await Self.waitForJournal(sessions: Self.calls, at: journalURL)
+            // Let sipp's 1 s statistics dump catch up with the answers.
+            try await Task.sleep(for: .milliseconds(1_500))
+            #expect(await first.kill() == 128 + SIGKILL)
+            _ = await customer.stop()
+            _ = await provider.stop()
+            let providerStats = SippStats.read(directory.file("uas-long-stats.csv"))
+            let answeredByProvider = providerStats["IncomingCall(C)"] ?? providerStats["TotalCallCreated"] ?? -1
+            #expect(answeredByProvider == Self.calls, "provider stats: \(providerStats)")
+
+            let second = try await NodeProcess.start(config, in: directory, processName: "sipswarm-restarted")
+            let secondExit = await second.stop()
+            #expect(secondExit == 0, "node stderr:\n\(second.stderrTail)")
+
+            let cdrs = try ChainFile.records(kind: "cdr", in: data).map(\.record)
+            #expect(cdrs.count == answeredByProvider, "\(cdrs)")
+            #expect(Set(cdrs.compactMap { $0.string("session_id") }).count == cdrs.count, "one CDR per session")
+            let bCallIDs = cdrs.compactMap { ($0.fields["b_leg"] as? [String: Any])?["call_id"] as? String }
+            #expect(Set(bCallIDs).count == answeredByProvider, "one CDR per provider call: \(bCallIDs)")
+            for cdr in cdrs {
+                #expect((cdr.fields["recovered"] as? Bool) == true, "\(cdr)")
+                #expect(cdr.string("release_cause") == "node_failure", "\(cdr)")
+                #expect(cdr.string("released_by") == "node", "\(cdr)")
+                #expect(cdr.int("final_code") == 200, "\(cdr)")
+                #expect((cdr.int("duration_ms") ?? -1) >= 0, "\(cdr)")
+            }
+            let audit = try ChainFile.records(kind: "audit", in: data).map(\.record)
+            let recovered = audit.filter { $0.string("event") == "sessions_recovered" }
+            #expect(recovered.count == 1 && recovered.first?.int("count") == Self.calls, "\(audit)")
+            let journal = try String(contentsOf: journalURL, encoding: .utf8)
+            #expect(journal.contains("\"sessions\":[]"), "the journal is emptied after recovery: \(journal)")
+
+            let verify = try await LedgerTools.sipswarmVerify(data, in: directory)
+            #expect(verify.exitCode == 0, "\(verify)")
+            let python = try await LedgerTools.pythonVerify(data, in: directory)
+            #expect(python.exitCode == 0, "\(python)")
+        }
+
+        static func waitForJournal(sessions count: Int, at url: URL, timeout: Duration = .seconds(20)) async throws {
+            let deadline = ContinuousClock.now.advanced(by: timeout)
+            var last = ""
+            while ContinuousClock.now < deadline {
+                if let data = try? Data(contentsOf: url),
+                   let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                   let sessions = object["sessions"] as? [Any] {
+                    last = String(decoding: data, as: UTF8.self)
+                    if sessions.count >= count {
+                        return
+                    }
+                }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            throw HarnessError("the journal at \(url.path) never listed \(count) sessions; last: \(last)")
+        }
+    }
+}
