@@ -224,14 +224,15 @@ def check_manifest(root, relative, kind, file_name, records, first_prev_hash, da
         raise fail("field node is not a string")
 
 
-def read_chain(root, kind):
-    """[(where, record)] of one kind in seq order, after checks 1 and 2 on every line (and 6: manifests)."""
+def read_chain(root, kind, manifest_problems):
+    """[(where, record)] of one kind in seq order, after checks 1 and 2 on every line.
+    Check 6 (manifests) problems are appended to manifest_problems: they are reported last."""
     names = sorted(os.listdir(os.path.join(root, kind)))
     manifests = {name for name in names if name.endswith(MANIFEST_SUFFIX)}
     for manifest in sorted(manifests):
         if manifest[:-len(".manifest.json")] not in names:
-            raise Broken(os.path.join(kind, manifest), kind, None,
-                         f"manifest: the file it describes, {manifest[:-len('.manifest.json')]}, is missing")
+            manifest_problems.append(Broken(os.path.join(kind, manifest), kind, None,
+                         f"manifest: the file it describes, {manifest[:-len('.manifest.json')]}, is missing"))
     files = []
     for name in names:
         if name.endswith(".jsonl"):
@@ -261,8 +262,11 @@ def read_chain(root, kind):
             raise Broken(f"{relative}:{len(lines)}", kind, None, "torn last line (no final newline)")
         file_name = os.path.basename(relative)
         if file_name + ".manifest.json" in manifests:
-            check_manifest(root, os.path.join(kind, file_name + ".manifest.json"), kind, file_name,
-                           [obj for _, obj in chain[start:]], first_prev_hash, b"\n".join(lines))
+            try:
+                check_manifest(root, os.path.join(kind, file_name + ".manifest.json"), kind, file_name,
+                               [obj for _, obj in chain[start:]], first_prev_hash, b"\n".join(lines))
+            except Broken as problem:
+                manifest_problems.append(problem)
     return chain
 
 
@@ -331,8 +335,11 @@ def verify(root):
     kinds = sorted(name for name in os.listdir(root) if name not in NOT_CHAINS
                    and os.path.isdir(os.path.join(root, name))
                    and any(file.endswith(".jsonl") for file in os.listdir(os.path.join(root, name))))
-    chains = {kind: read_chain(root, kind) for kind in kinds}
+    manifest_problems = []
+    chains = {kind: read_chain(root, kind, manifest_problems) for kind in kinds}
     last = check_checkpoints(root, chains)
+    if manifest_problems:  # check 6 comes last: a tampered record is named at its line first
+        raise manifest_problems[0]
     lines = [f"chain {kind}: {len(chains[kind])} records" for kind in kinds]
     total = sum(len(chain) for chain in chains.values())
     lines.append(f"verified: {total} records in {len(kinds)} chains"

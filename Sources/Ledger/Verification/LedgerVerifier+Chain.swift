@@ -25,6 +25,9 @@ struct ChainScan: Sendable {
     var recordAfter: [UInt64: RecordLocation] = [:]
     /// The parsed records, for the checkpoint chain only.
     var checkpoints: [CheckpointEntry] = []
+    /// The first manifest that does not describe its file. Reported after checks 1–5 (check 6 is
+    /// last), so a tampered record is named at its line, not at the manifest that also disagrees.
+    var manifestFailure: LedgerVerificationFailure?
 }
 
 /// A SHA-256 digest as four words: compared and copied without allocating.
@@ -105,10 +108,11 @@ extension LedgerVerifier {
         let names = try listDirectory(kind, kind: kind)
         // Only `<name>.jsonl.manifest.json` describes a chain file; other files beside the chain are not read.
         let manifests = Set(names.filter { $0.hasSuffix(".jsonl" + Self.manifestSuffix) })
-        for manifest in manifests.sorted() {
+        var manifestFailure: LedgerVerificationFailure?
+        for manifest in manifests.sorted() where manifestFailure == nil {
             let fileName = String(manifest.dropLast(Self.manifestSuffix.count))
             if !names.contains(fileName) {
-                throw LedgerVerificationFailure(
+                manifestFailure = LedgerVerificationFailure(
                     .manifestMismatch, path: kind + "/" + manifest, lineNumber: nil, kind: kind, seq: nil,
                     "manifest: the file it describes, \(fileName), is missing"
                 )
@@ -140,12 +144,18 @@ extension LedgerVerifier {
             if let problem {
                 throw Self.failure(problem, path: file.relativePath, kind: kind)
             }
-            if hasManifest {
-                try checkManifest(kind + "/" + manifestName, kind: kind, fileName: LedgerFileHandleName.fileName(of: file.relativePath), facts: facts)
+            if hasManifest, manifestFailure == nil {
+                do {
+                    try checkManifest(kind + "/" + manifestName, kind: kind, fileName: LedgerFileHandleName.fileName(of: file.relativePath), facts: facts)
+                } catch {
+                    manifestFailure = error
+                }
             }
             state.scan.files += 1
         }
-        return state.finish()
+        var scan = state.finish()
+        scan.manifestFailure = manifestFailure
+        return scan
     }
 
     static func failure(_ problem: ChunkedLineReader.Problem, path: String, kind: String) -> LedgerVerificationFailure {

@@ -76,6 +76,11 @@ public struct LedgerVerifier: Sendable {
             }
         }
 
+        // Check 6, last: manifests of closed files, in folder-name order.
+        for kind in kinds {
+            if let failure = scans[kind]?.manifestFailure { throw failure }
+        }
+
         let chains = kinds.compactMap { kind -> LedgerVerificationReport.Chain? in
             guard let scan = scans[kind] else { return nil }
             return .init(kind: kind, records: scan.count, files: scan.files, lastHash: scan.lastHash)

@@ -161,8 +161,12 @@ extension Integration {
                 #expect(!seqs.isEmpty && seqs == Array(1...seqs.count), "\(kind): \(seqs)")
             }
             #expect(try ChainFile.all(kind: "cdr", in: data).count >= 2, "a new cdr file per start")
-            let cdrCount = try ChainFile.records(kind: "cdr", in: data).count
-            #expect(cdrCount == completeBeforeRestart + secondCalls, "complete lines before the restart are kept, the torn one is not")
+            // Calls that were up at the kill come back from the crash journal as recovered CDRs
+            // (release cause node_failure); every other line is a CDR written before or after.
+            let cdrs = try ChainFile.records(kind: "cdr", in: data).map(\.record)
+            let recovered = cdrs.filter { $0.string("release_cause") == "node_failure" }
+            #expect(cdrs.count - recovered.count == completeBeforeRestart + secondCalls, "complete lines before the restart are kept, the torn one is not")
+            #expect(recovered.allSatisfy { $0.bool("recovered") == true }, "\(recovered)")
 
             let audit = try ChainFile.records(kind: "audit", in: data).map(\.record)
             let events = audit.compactMap { $0.string("event") }

@@ -20,6 +20,13 @@ struct JSONRecord: CustomStringConvertible {
         }
     }
 
+    /// A JSON `true`/`false`: only the literal in the line counts, not a number.
+    func bool(_ key: String) -> Bool? {
+        if line.contains("\"\(key)\":true") { return true }
+        if line.contains("\"\(key)\":false") { return false }
+        return nil
+    }
+
     /// Every record in `directory/*.jsonl`, in file-name then line order. A record carrying a
     /// `kind` other than `kind` is skipped; a line that is not a JSON object is an error.
     static func readAll(in directory: URL, kind: String) throws -> [JSONRecord] {
