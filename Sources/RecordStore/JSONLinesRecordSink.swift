@@ -54,6 +54,16 @@ public final class JSONLinesRecordSink: RecordSink {
         }
         try Self.createDirectory(dataDirectory)
         let lock = try DataDirectoryLock.acquire(dataDirectory: dataDirectory)
+        // A full or read-only file system refuses the start: a node that cannot record must not
+        // carry traffic (DESIGN invariant 7). One real page, fsync'd, before anything else is touched.
+        do {
+            let adminDirectory = RestrictionRelease.adminDirectory(dataDirectory: dataDirectory)
+            try Self.createDirectory(adminDirectory)
+            try FileRestrictionProbe(directory: adminDirectory).probe()
+        } catch {
+            lock.release()
+            throw RecordSinkError(.dataDirectoryUnavailable, reason: "cannot write to \(dataDirectory): \(error.reason)")
+        }
         var chains: LedgerChains
         let audits: [[String: CanonicalJSON]]
         let recoveredSessions: [SessionRecords]
