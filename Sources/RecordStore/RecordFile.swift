@@ -6,15 +6,16 @@ import Musl
 import Darwin
 #endif
 
+// The platform's write(2) and close(2), shared by every descriptor-backed file in this module.
 #if canImport(Darwin)
-private let systemWrite = Darwin.write
-private let systemClose = Darwin.close
+let descriptorWrite = Darwin.write
+let descriptorClose = Darwin.close
 #elseif canImport(Musl)
-private let systemWrite = Musl.write
-private let systemClose = Musl.close
+let descriptorWrite = Musl.write
+let descriptorClose = Musl.close
 #else
-private let systemWrite = Glibc.write
-private let systemClose = Glibc.close
+let descriptorWrite = Glibc.write
+let descriptorClose = Glibc.close
 #endif
 
 /// An append-only file the sink's writer thread owns; a seam so tests can make writes fail or stall.
@@ -50,10 +51,42 @@ extension RecordFile {
     }
 }
 
+/// A record file backed by an open descriptor: `write(2)` retried on EINTR, `fsync(2)`, `close(2)`.
+protocol DescriptorRecordFile: RecordFile {
+    var descriptor: Int32 { get }
+}
+
+extension DescriptorRecordFile {
+    func write(_ bytes: UnsafeRawBufferPointer) throws(RecordSinkError) -> Int {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return 0 }
+        while true {
+            let written = descriptorWrite(descriptor, base, bytes.count)
+            if written >= 0 {
+                return written
+            }
+            let code = errno
+            if code != EINTR {
+                throw RecordSinkError(.writeFailed, reason: "write to \(path) failed: \(POSIXRecordFile.describe(code))")
+            }
+        }
+    }
+
+    func sync() throws(RecordSinkError) {
+        guard fsync(descriptor) == 0 else {
+            let code = errno
+            throw RecordSinkError(.syncFailed, reason: "fsync of \(path) failed: \(POSIXRecordFile.describe(code))")
+        }
+    }
+
+    func close() {
+        _ = descriptorClose(descriptor)
+    }
+}
+
 /// A file opened with `O_APPEND`, written with `write(2)`.
-struct POSIXRecordFile: RecordFile {
+struct POSIXRecordFile: DescriptorRecordFile {
     let path: String
-    private let descriptor: Int32
+    let descriptor: Int32
 
     private init(path: String, descriptor: Int32) {
         self.path = path
@@ -80,31 +113,6 @@ struct POSIXRecordFile: RecordFile {
             }
         }
         throw RecordSinkError(.fileOpenFailed, reason: "too many files named \(baseName) in \(directory)")
-    }
-
-    func write(_ bytes: UnsafeRawBufferPointer) throws(RecordSinkError) -> Int {
-        guard let base = bytes.baseAddress, !bytes.isEmpty else { return 0 }
-        while true {
-            let written = systemWrite(descriptor, base, bytes.count)
-            if written >= 0 {
-                return written
-            }
-            let code = errno
-            if code != EINTR {
-                throw RecordSinkError(.writeFailed, reason: "write to \(path) failed: \(Self.describe(code))")
-            }
-        }
-    }
-
-    func sync() throws(RecordSinkError) {
-        guard fsync(descriptor) == 0 else {
-            let code = errno
-            throw RecordSinkError(.syncFailed, reason: "fsync of \(path) failed: \(Self.describe(code))")
-        }
-    }
-
-    func close() {
-        _ = systemClose(descriptor)
     }
 
     static func describe(_ code: Int32) -> String {

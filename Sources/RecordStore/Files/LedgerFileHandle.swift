@@ -6,20 +6,9 @@ import Musl
 import Darwin
 #endif
 
-#if canImport(Darwin)
-private let systemWrite = Darwin.write
-private let systemClose = Darwin.close
-#elseif canImport(Musl)
-private let systemWrite = Musl.write
-private let systemClose = Musl.close
-#else
-private let systemWrite = Glibc.write
-private let systemClose = Glibc.close
-#endif
-
 /// A chain file opened for rotation: created under a hidden temporary name (the pre-opened `next`),
 /// renamed to its final name when it becomes current; written with `O_APPEND`.
-struct LedgerFileHandle: RecordFile {
+struct LedgerFileHandle: DescriptorRecordFile {
     let path: String
     let descriptor: Int32
 
@@ -55,31 +44,6 @@ struct LedgerFileHandle: RecordFile {
         return LedgerFileHandle(path: target, descriptor: descriptor)
     }
 
-    func write(_ bytes: UnsafeRawBufferPointer) throws(RecordSinkError) -> Int {
-        guard let base = bytes.baseAddress, !bytes.isEmpty else { return 0 }
-        while true {
-            let written = systemWrite(descriptor, base, bytes.count)
-            if written >= 0 {
-                return written
-            }
-            let code = errno
-            if code != EINTR {
-                throw RecordSinkError(.writeFailed, reason: "write to \(path) failed: \(POSIXRecordFile.describe(code))")
-            }
-        }
-    }
-
-    func sync() throws(RecordSinkError) {
-        guard fsync(descriptor) == 0 else {
-            let code = errno
-            throw RecordSinkError(.syncFailed, reason: "fsync of \(path) failed: \(POSIXRecordFile.describe(code))")
-        }
-    }
-
-    func close() {
-        _ = systemClose(descriptor)
-    }
-
     /// The folder part of `path` (`.` when there is none).
     static func directory(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
@@ -99,7 +63,7 @@ struct LedgerFileHandle: RecordFile {
             let code = errno
             throw RecordSinkError(.syncFailed, reason: "cannot open directory \(directory): \(POSIXRecordFile.describe(code))")
         }
-        defer { _ = systemClose(descriptor) }
+        defer { _ = descriptorClose(descriptor) }
         guard fsync(descriptor) == 0 else {
             let code = errno
             throw RecordSinkError(.syncFailed, reason: "fsync of directory \(directory) failed: \(POSIXRecordFile.describe(code))")
