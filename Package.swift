@@ -6,6 +6,8 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "sipswarm", targets: ["sipswarm"]),
+        // For the benchmark package under bench/ (kept out of the main build and CI).
+        .library(name: "RecordStore", targets: ["RecordStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -14,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
     ],
     targets: [
         // Message model, parser and serializer. No I/O.
@@ -46,7 +50,14 @@ let package = Package(
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        // Rate decks, exact money, longest-prefix match, LCR scoring. Pure logic, no I/O but reading decks.
+        .target(
+            name: "Rating",
+            dependencies: [.product(name: "SwiftCSV", package: "SwiftCSV")]
         ),
         // Emitted records to fsync'd disk: the single chain writer, recovery, record sinks.
         .target(
@@ -84,7 +95,14 @@ let package = Package(
         ),
         .testTarget(name: "SIPTransactionTests", dependencies: ["SIPTransaction", "SIPCore"]),
         .testTarget(name: "RecordsTests", dependencies: ["Records"]),
-        .testTarget(name: "NATSTests", dependencies: ["NATS", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOTestUtils", package: "swift-nio")]),
+        .testTarget(
+            name: "NATSTests",
+            dependencies: [
+                "NATS", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "RatingTests", dependencies: ["Rating"]),
         .testTarget(name: "RecordStoreTests", dependencies: ["RecordStore", "Records", "Ledger"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Records", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(

@@ -1,0 +1,1 @@
+// Unit tests of the Rating target (issue 5).
