@@ -1,0 +1,40 @@
+/// The three-direction price of a session: customer charge, provider cost and the spread between them.
+///
+/// `spread = customer.amount − provider.amount`, exactly (both are already rounded micro-units, so
+/// the subtraction is exact). It can be negative when a deck makes the node lose money on a call.
+public struct RatedPrice: Hashable, Sendable {
+    /// What the customer is charged.
+    public let customer: LegCharge
+    /// What the provider is paid.
+    public let provider: LegCharge
+    /// `customer.amount − provider.amount`.
+    public let spread: Money
+
+    /// The currency of all three amounts.
+    public var currency: CurrencyCode { spread.currency }
+
+    /// Prices `usage` on both sides; the provider at `negotiatedProviderRate` when negotiation agreed one.
+    ///
+    /// Both rows must have the same currency (there is no FX) and the same price unit.
+    public static func rate(
+        _ usage: Usage, customer: RateMatch, provider: RateMatch, negotiatedProviderRate: Money? = nil
+    ) throws(RatingError) -> RatedPrice {
+        guard customer.entry.unit == provider.entry.unit else {
+            throw RatingError(.unitMismatch, reason: "customer rate \(customer.entry.unit.rawValue), provider rate \(provider.entry.unit.rawValue)")
+        }
+        let customerCharge = try LegCharge.compute(usage, match: customer)
+        let providerCost = try LegCharge.compute(usage, match: provider, rate: negotiatedProviderRate)
+        let spread = try customerCharge.amount.subtracting(providerCost.amount)
+        return RatedPrice(customer: customerCharge, provider: providerCost, spread: spread)
+    }
+
+    /// The price as record fields: `currency`, `customer`, `provider`, `spread`.
+    public var fields: [String: RatingFieldValue] {
+        [
+            "currency": .string(currency.code),
+            "customer": .object(customer.fields),
+            "provider": .object(provider.fields),
+            "spread": .string(spread.decimalString),
+        ]
+    }
+}

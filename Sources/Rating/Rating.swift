@@ -1,1 +1,0 @@
-// Rating: customer and provider rate decks, exact money, longest-prefix match and LCR scoring (issue 5).
