@@ -7,7 +7,7 @@ let package = Package(
     products: [
         .executable(name: "sipswarm", targets: ["sipswarm"]),
         // For the benchmark package under bench/ (kept out of the main build and CI).
-        .library(name: "RecordStore", targets: ["RecordStore"]),
+        .library(name: "RecordStore", targets: ["RecordStore", "Records"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),

@@ -123,6 +123,7 @@ public final class JSONLinesRecordSink: RecordSink {
                 )
             )
         }
+        let recoveredManifests = try ManifestRecovery.writeMissing(for: recovered, dataDirectory: dataDirectory, nodeID: nodeID)
         let recordedSessionIDs = recovered.first { $0.kind == CallDetailRecord.kind }?.recordedSessionIDs ?? []
         let recoveredSessions = journal.map {
             JournalRecovery.records(for: $0, excluding: recordedSessionIDs, nodeID: nodeID)
@@ -155,6 +156,13 @@ public final class JSONLinesRecordSink: RecordSink {
                 "bytes": .integer(tail.bytes),
                 "quarantine_file": .string(tail.quarantineFile),
             ]
+        }
+        for file in recoveredManifests {
+            audits.append([
+                "event": .string("manifest_recovered"),
+                "time_us": .integer(now),
+                "file": .string(file),
+            ])
         }
         audits.append([
             "event": .string("node_started"),
@@ -243,6 +251,25 @@ public final class JSONLinesRecordSink: RecordSink {
     /// when the sink is already restricted, `onRestrictionChange(true)` is called at once.
     public func configureRestriction(_ options: RestrictionOptions) {
         writer.configureRestriction(options)
+    }
+
+    /// Calls `observer` on the writer thread after each rotation (replacing an earlier observer); it must return
+    /// quickly, as the next harvest cycle waits for it.
+    public func observeRotations(_ observer: @escaping @Sendable (RotationEvent) -> Void) {
+        writer.observeRotations(observer)
+    }
+
+    /// The `seq` of the last durable record of each chain (written, fsynced, its file's name durable), by kind:
+    /// `cdr`, `attempt`, `audit`, `checkpoint`; 0 for a chain without records. Records up to it may leave the node
+    /// (streams, exports): a crash cannot take them back.
+    public var durableSequences: [String: UInt64] {
+        writer.durableSequences
+    }
+
+    /// Calls `observer` with `durableSequences` at once and then on the writer thread after every harvest cycle
+    /// that made more records durable (replacing an earlier observer); it must return quickly.
+    public func observeDurability(_ observer: @escaping @Sendable ([String: UInt64]) -> Void) {
+        writer.observeDurability(observer)
     }
 
     /// Whether the sink is in CDR restriction now: writes failed and new sessions must be refused.

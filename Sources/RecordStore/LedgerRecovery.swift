@@ -20,6 +20,14 @@ struct RecoveredChain: Sendable {
     var quarantined: [QuarantinedTail]
     /// Which of the watched session ids (the live-session journal's) already have a record in this chain.
     var recordedSessionIDs: Set<String> = []
+    /// The chain's files with records, as they stand after recovery: the facts of their manifests.
+    var files: [RecoveredFile] = []
+}
+
+/// A record file of an earlier run and what it holds after recovery (a torn tail excluded).
+struct RecoveredFile: Sendable {
+    var path: String
+    var contents: FileContents
 }
 
 /// Reads the chains already in a data directory so that the node continues them, never starting a second
@@ -59,7 +67,7 @@ enum LedgerRecovery {
         }
         return RecoveredChain(
             kind: kind, position: state.position, merkle: state.merkle, quarantined: quarantined,
-            recordedSessionIDs: state.recordedSessionIDs
+            recordedSessionIDs: state.recordedSessionIDs, files: state.files
         )
     }
 
@@ -124,6 +132,9 @@ enum LedgerRecovery {
         var merkle = CompactMerkleRoot()
         var watchedSessionIDs: Set<String> = []
         var recordedSessionIDs: Set<String> = []
+        var files: [RecoveredFile] = []
+        // What the file being scanned holds so far.
+        private var contents = FileContents()
 
         init(kind: String, nodeID: String) {
             self.kind = kind
@@ -138,6 +149,7 @@ enum LedgerRecovery {
         mutating func scan(_ file: ChainFile, mayEndDamaged: Bool) throws(RecordSinkError) -> Int64? {
             var tornOffset: Int64?
             var chain = self
+            chain.contents = FileContents()
             try RecordLineReader.forEachLine(ofFile: file.path) { line throws(RecordSinkError) in
                 guard line.terminated else {
                     tornOffset = line.offset
@@ -153,6 +165,9 @@ enum LedgerRecovery {
             }
             if tornOffset != nil && !mayEndDamaged {
                 throw RecordSinkError(.chainBroken, reason: "\(file.path): torn last line, and later files continue the chain")
+            }
+            if chain.contents.count > 0 {
+                chain.files.append(RecoveredFile(path: file.path, contents: chain.contents))
             }
             self = chain
             return tornOffset
@@ -183,6 +198,7 @@ enum LedgerRecovery {
                 recordedSessionIDs.insert(sessionID)
             }
             merkle.append(recordHash: record.hash)
+            contents.add(seq: record.seq, prevHash: record.prevHash, hash: record.hash, lineWithoutTerminator: line.bytes)
         }
     }
 }

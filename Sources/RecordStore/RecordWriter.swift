@@ -37,6 +37,10 @@ final class RecordWriter: @unchecked Sendable {
     private var harvestInterval: Duration
     private var onRestrictionChange: @Sendable (Bool) -> Void = { _ in }
     private var onLog: @Sendable (Bool, String) -> Void = { _, _ in }
+    private var onRotation: @Sendable (RotationEvent) -> Void = { _ in }
+    private var onDurable: @Sendable ([String: UInt64]) -> Void = { _ in }
+    /// The last durable `seq` per kind, as of the last harvest cycle.
+    private var durable: [String: UInt64] = [:]
     private var pendingJournal: LiveSessionJournal?
 
     // Handed to the writer thread in `start()`; not touched afterwards.
@@ -71,6 +75,7 @@ final class RecordWriter: @unchecked Sendable {
         self.probe = probe
         self.adminDirectory = adminDirectory
         self.initialChains = chains
+        self.durable = chains.durableSequences
         self.startupAudits = startupAudits
         self.signing = signing
         self.capacity = max(1, capacity)
@@ -135,6 +140,26 @@ final class RecordWriter: @unchecked Sendable {
 
     /// Changes the restriction thresholds, the harvest interval and the callbacks; thresholds apply
     /// from the next cycle when the writer is not restricted.
+    func observeDurability(_ observer: @escaping @Sendable ([String: UInt64]) -> Void) {
+        condition.lock()
+        onDurable = observer
+        let current = durable
+        condition.unlock()
+        observer(current)
+    }
+
+    var durableSequences: [String: UInt64] {
+        condition.lock()
+        defer { condition.unlock() }
+        return durable
+    }
+
+    func observeRotations(_ observer: @escaping @Sendable (RotationEvent) -> Void) {
+        condition.lock()
+        onRotation = observer
+        condition.unlock()
+    }
+
     func configureRestriction(_ options: RestrictionOptions) {
         condition.lock()
         restrictionPolicy = (options.failures, options.probeSuccesses)
@@ -274,6 +299,8 @@ final class RecordWriter: @unchecked Sendable {
             }
             let notifyRestriction = onRestrictionChange
             let log = onLog
+            let notifyRotation = onRotation
+            let notifyDurable = onDurable
             condition.unlock()
 
             var events: [RestrictionStateMachine.Event] = []
@@ -314,7 +341,10 @@ final class RecordWriter: @unchecked Sendable {
             // A failed fsync is not retried (the bytes are in the file, and a second fsync after a failed one
             // proves nothing), but it counts as a failed cycle towards restriction.
             let syncErrors = chains.syncWritten()
+            let durableNow = chains.durableSequences
             condition.lock()
+            let durableAdvanced = durableNow != durable
+            durable = durableNow
             writtenRecords += bufferedRecords
             inFlightRecords -= bufferedRecords
             checkpointsWritten += bufferedCheckpoints
@@ -326,6 +356,13 @@ final class RecordWriter: @unchecked Sendable {
             for error in syncErrors {
                 onError(error)
             }
+            for event in chains.rotationEvents {
+                notifyRotation(event)
+            }
+            if durableAdvanced {
+                notifyDurable(durableNow)
+            }
+            chains.rotationEvents.removeAll(keepingCapacity: true)
             if syncErrors.isEmpty, let snapshot = journalToWrite {
                 // After the cycle's records are synced, so a session leaves the journal only once its CDR is on disk.
                 writeJournal(snapshot, lastWritten: &journalWritten)
@@ -366,7 +403,10 @@ final class RecordWriter: @unchecked Sendable {
                 nextCheckpoint = Date(timeIntervalSinceNow: signing.checkpointIntervalSeconds)
             }
         }
-        chains.closeFiles()
+        // The last files get their manifests; a failure is reported (the next start writes a missing one).
+        for error in chains.closeFiles() {
+            onError(error)
+        }
         condition.lock()
         finished = true
         condition.broadcast()

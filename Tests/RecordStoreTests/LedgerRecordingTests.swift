@@ -191,7 +191,7 @@ import Testing
         #expect(error?.reason.contains(first.cdrFilePath + " line 2") == true)
         // Nothing was quarantined, truncated or started: the files are as the operator left them.
         #expect(!FileManager.default.fileExists(atPath: directory + "/quarantine"))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory + "/cdr").count == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory + "/cdr").filter { $0.hasSuffix(".jsonl") }.count == 1)
         #expect(try String(contentsOfFile: first.cdrFilePath, encoding: .utf8) == text)
     }
 

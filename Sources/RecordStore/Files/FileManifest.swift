@@ -17,17 +17,28 @@ struct FileContents: Sendable {
         self.openedAt = openedAt
     }
 
-    /// Notes one sealed record whose line goes into this file.
-    mutating func add(_ sealed: SealedRecord, prevHash: LedgerHash) {
+    /// Notes one record whose line (with its final `\n`) goes into this file.
+    mutating func add(seq: UInt64, prevHash: LedgerHash, hash: LedgerHash, line: [UInt8]) {
+        note(seq: seq, prevHash: prevHash, hash: hash, bytes: line.count)
+        digest.update(line)
+    }
+
+    /// Notes one record read back from a file: `line` without its `\n`, which the file holds after it.
+    mutating func add(seq: UInt64, prevHash: LedgerHash, hash: LedgerHash, lineWithoutTerminator line: ArraySlice<UInt8>) {
+        note(seq: seq, prevHash: prevHash, hash: hash, bytes: line.count + 1)
+        line.withUnsafeBytes { digest.update($0) }
+        digest.update([UInt8(ascii: "\n")])
+    }
+
+    private mutating func note(seq: UInt64, prevHash: LedgerHash, hash: LedgerHash, bytes lineBytes: Int) {
         if firstSeq == nil {
-            firstSeq = sealed.seq
+            firstSeq = seq
             firstPrevHash = prevHash
         }
-        lastSeq = sealed.seq
-        lastHash = sealed.hash
+        lastSeq = seq
+        lastHash = hash
         count += 1
-        bytes += sealed.line.count
-        digest.update(sealed.line)
+        bytes += lineBytes
     }
 }
 

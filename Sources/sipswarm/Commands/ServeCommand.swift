@@ -51,6 +51,16 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw CommandLineFailure.exit("data directory \(configuration.dataDirectory): \(error)")
         }
+        // Closed files are what exporters pick up; one line per file lets an operator follow them.
+        sink.observeRotations { event in
+            logger.info(
+                "record file closed",
+                metadata: [
+                    "kind": "\(event.kind)", "file": "\(event.closedFile)", "records": "\(event.records)",
+                    "swap_us": "\(event.swap.components.attoseconds / 1_000_000_000_000 + event.swap.components.seconds * 1_000_000)",
+                ]
+            )
+        }
         let node = SIPNode(configuration: configuration, sink: sink, logger: logger)
         do {
             try await node.start()

@@ -176,6 +176,27 @@ final class BreakableRecordFile: RecordFile {
         #expect(audits.compactMap { $0["error_code"] as? String } == ["syncFailed"])
     }
 
+    @Test func recordsBecomeDurableOnlyWhenTheirFsyncSucceeds() throws {
+        let rig = try Rig()
+        let reported = Mutex<[[String: UInt64]]>([])
+        rig.sink.observeDurability { sequences in reported.withLock { $0.append(sequences) } }
+        rig.sink.emit(RecordFixtures.session(index: 0, attempts: 0))
+        #expect(RecordFixtures.eventually { rig.sink.durableSequences["cdr"] == 1 })
+        rig.cdr.set(failSyncs: true)
+        rig.sink.emit(RecordFixtures.session(index: 1, attempts: 0))
+        _ = rig.sink.flush(timeout: .seconds(5))
+        // Written, but its fsync failed: it must not leave the node yet.
+        #expect(rig.sink.durableSequences["cdr"] == 1)
+        rig.cdr.set(failSyncs: false)
+        rig.sink.emit(RecordFixtures.session(index: 2, attempts: 0))
+        #expect(RecordFixtures.eventually { rig.sink.durableSequences["cdr"] == 3 })
+        rig.sink.close()
+        let cdrValues = reported.withLock { $0 }.compactMap { $0["cdr"] }
+        #expect(cdrValues.first == 0, "the observer hears the state at once")
+        #expect(cdrValues == cdrValues.sorted(), "durable sequences never go back")
+        #expect(!cdrValues.contains(2), "seq 2 was never durable on its own")
+    }
+
     @Test func probeFailuresKeepTheSinkRestricted() throws {
         let probe = SwitchableProbe()
         let rig = try Rig(probe: probe)

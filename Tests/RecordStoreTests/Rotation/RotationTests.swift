@@ -2,6 +2,7 @@ import Foundation
 import Ledger
 @testable import RecordStore
 import Records
+import Synchronization
 import Testing
 
 /// Rotation through a real sink on real files: thousands of records, a tiny threshold, hundreds of files.
@@ -176,6 +177,32 @@ import Testing
         _ = try LedgerVerifier(dataDirectory: directory).verify()
         try Data("{}\n".utf8).write(to: URL(fileURLWithPath: folder + "/gone.jsonl.manifest.json"))
         #expect(throws: LedgerVerificationFailure.self) { try LedgerVerifier(dataDirectory: directory).verify() }
+    }
+
+    @Test func everyRotationIsReportedWithTheFileItClosed() throws {
+        let directory = RecordFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let sink = try Self.sink(directory: directory, rotation: RotationPolicy(maxRecords: 2))
+        let events = Mutex<[RotationEvent]>([])
+        sink.observeRotations { event in events.withLock { $0.append(event) } }
+        for index in 0..<10 {
+            sink.emit(RecordFixtures.session(index: index, attempts: 0))
+            sink.flush()
+        }
+        sink.close()
+        let cdr = events.withLock { $0 }.filter { $0.kind == "cdr" }
+        #expect(cdr.count == 5, "10 CDRs in files of 2: five rotations, got \(cdr.count)")
+        #expect(cdr.allSatisfy { $0.records == 2 })
+        #expect(Set(cdr.map(\.closedFile)).count == 5)
+        for event in cdr {
+            // Closed off the writer thread, and with its manifest once the sink is closed.
+            #expect(FileManager.default.fileExists(atPath: event.closedFile + FileManifest.suffix), "\(event.closedFile)")
+            #expect(event.swap < .seconds(1))
+        }
+        // Each file's successor is the next event's closed file: no file is skipped.
+        for (earlier, later) in zip(cdr, cdr.dropFirst()) {
+            #expect(earlier.currentFile == later.closedFile)
+        }
     }
 
     @Test func emptyNextFilesFromACrashAreRemovedAtStart() throws {
