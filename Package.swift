@@ -64,6 +64,17 @@ let package = Package(
             name: "RecordStore",
             dependencies: ["Records", "Ledger"]
         ),
+        // Message Queue Abstraction Layer: per-stream backends (local directory, NATS JetStream) and the publishers
+        // that stream durable records out at least once.
+        .target(
+            name: "MQAL",
+            dependencies: [
+                "Records", "RecordStore", "NATS",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // Sessions (B2BUA), routing, CdrBuilder, configuration model.
         .target(
             name: "Node",
@@ -79,7 +90,7 @@ let package = Package(
         .executableTarget(
             name: "sipswarm",
             dependencies: [
-                "Node", "SIPCore", "Records", "Ledger", "RecordStore",
+                "Node", "SIPCore", "Records", "Ledger", "RecordStore", "MQAL", "NATS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -103,6 +114,13 @@ let package = Package(
             ]
         ),
         .testTarget(name: "RatingTests", dependencies: ["Rating"]),
+        .testTarget(
+            name: "MQALTests",
+            dependencies: [
+                "MQAL", "NATS", "RecordStore", "Records", "Ledger",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .testTarget(name: "RecordStoreTests", dependencies: ["RecordStore", "Records", "Ledger"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Records", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(
@@ -113,7 +131,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "sipswarmTests", dependencies: ["sipswarm", "Node", "RecordStore", "Ledger", "Records"]),
+        .testTarget(name: "sipswarmTests", dependencies: ["sipswarm", "Node", "RecordStore", "Ledger", "Records", "MQAL"]),
         // Start the built `sipswarm` binary and real sipp processes on loopback.
         .testTarget(name: "IntegrationTests", dependencies: ["SIPCore", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
     ]

@@ -1,0 +1,1 @@
+// Unit and integration tests of the MQAL target (issue 6).
