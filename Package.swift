@@ -79,7 +79,7 @@ let package = Package(
         .target(
             name: "Node",
             dependencies: [
-                "SIPCore", "SIPTransaction", "SIPTransport", "Records", "Ledger", "RecordStore",
+                "SIPCore", "SIPTransaction", "SIPTransport", "Records", "Ledger", "RecordStore", "Rating",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -90,7 +90,7 @@ let package = Package(
         .executableTarget(
             name: "sipswarm",
             dependencies: [
-                "Node", "SIPCore", "Records", "Ledger", "RecordStore", "MQAL", "NATS",
+                "Node", "SIPCore", "Records", "Ledger", "RecordStore", "MQAL", "NATS", "Rating",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -126,12 +126,12 @@ let package = Package(
         .testTarget(
             name: "NodeTests",
             dependencies: [
-                "Node", "SIPCore", "SIPTransport", "Records", "Ledger", "RecordStore",
+                "Node", "SIPCore", "SIPTransport", "Records", "Ledger", "RecordStore", "Rating",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "sipswarmTests", dependencies: ["sipswarm", "Node", "RecordStore", "Ledger", "Records", "MQAL"]),
+        .testTarget(name: "sipswarmTests", dependencies: ["sipswarm", "Node", "RecordStore", "Ledger", "Records", "MQAL", "Rating"]),
         // Start the built `sipswarm` binary and real sipp processes on loopback.
         .testTarget(name: "IntegrationTests", dependencies: ["SIPCore", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
     ]
