@@ -10,11 +10,11 @@ public struct RateDeck: Sendable {
     public let entries: [RateEntry]
     private let index: PrefixIndex
 
-    init(name: String, entries: [RateEntry]) {
+    init(name: String, entries: [RateEntry], sorted: SortedRows) {
         self.name = name
         self.entries = entries
-        self.version = RateDeckVersion.make(name: name, entries: entries)
-        self.index = PrefixIndex(entries: entries)
+        self.version = RateDeckVersion.make(name: name, sorted: sorted)
+        self.index = PrefixIndex(sorted)
     }
 
     /// Number of distinct prefixes.

@@ -1,18 +1,21 @@
 /// A stable identity for a deck's content: `<name>#<rows>#<fnv1a-64 hex>`.
 ///
-/// The hash is FNV-1a (64 bit) over the canonical rows, sorted by prefix and `effective_from`, one
-/// line each: `prefix,rate_micros,currency,unit,initial,next,fee_micros,minimum,from_us,until_us\n`
+/// The hash is FNV-1a (64 bit) over the canonical rows, sorted by prefix length, prefix and
+/// `effective_from`, one line each: `prefix,rate_micros,currency,unit,initial,next,fee_micros,minimum,from_us,until_us\n`
 /// (`until_us` empty when open-ended). The same rows in any order, with any spelling of the same
 /// decimals and times, give the same version. It identifies a deck; it is not a cryptographic seal.
 public enum RateDeckVersion {
     /// The version string of `entries` loaded under `name`.
     public static func make(name: String, entries: [RateEntry]) -> String {
-        let sorted = entries.sorted { ($0.prefix, $0.period.fromMicros) < ($1.prefix, $1.period.fromMicros) }
+        make(name: name, sorted: SortedRows(entries))
+    }
+
+    static func make(name: String, sorted: SortedRows) -> String {
         var hash = FNV1a64()
-        for entry in sorted {
+        for entry in sorted.entries {
             hash.append(canonicalLine(entry))
         }
-        return "\(name)#\(entries.count)#\(hash.hexDigest)"
+        return "\(name)#\(sorted.entries.count)#\(hash.hexDigest)"
     }
 
     static func canonicalLine(_ e: RateEntry) -> String {

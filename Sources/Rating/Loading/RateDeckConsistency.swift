@@ -1,33 +1,17 @@
 /// Deck-wide checks after every row parsed: no two rows of one prefix share `effective_from`, and no
 /// two are in force at the same instant.
 ///
-/// Of all conflicts the one reported is the one whose later row comes first in the file, so the
-/// error does not depend on hash order.
+/// Rows of one prefix are sorted by `effective_from`, so checking each with the next finds every
+/// conflict. Of all conflicts the one reported is the one whose later row comes first in the file.
 enum RateDeckConsistency {
-    static func check(_ entries: [RateEntry], deck: String) throws(RateDeckError) {
-        var groups: [PrefixKey: [Int]] = [:]
-        groups.reserveCapacity(entries.count)
-        for (index, entry) in entries.enumerated() {
-            guard let key = PrefixKey(digits: entry.prefix) else {
+    static func check(_ rows: SortedRows, deck: String) throws(RateDeckError) {
+        var first: RateDeckError?
+        for (a, b) in rows.samePrefixNeighbours {
+            guard let conflict = conflict(rows.entries[a], rows.entries[b], deck: deck) else {
                 continue
             }
-            groups[key, default: []].append(index)
-        }
-        var first: RateDeckError?
-        for indices in groups.values where indices.count > 1 {
-            let sorted = indices.sorted {
-                (entries[$0].period.fromMicros, entries[$0].sourceLine) < (entries[$1].period.fromMicros, entries[$1].sourceLine)
-            }
-            for (a, b) in zip(sorted, sorted.dropFirst()) {
-                let earlier = entries[a]
-                let later = entries[b]
-                guard let conflict = conflict(earlier, later, deck: deck) else {
-                    continue
-                }
-                if first.map({ conflict.line < $0.line }) ?? true {
-                    first = conflict
-                }
-                break
+            if first.map({ conflict.line < $0.line }) ?? true {
+                first = conflict
             }
         }
         if let first {

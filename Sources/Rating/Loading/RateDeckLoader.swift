@@ -42,6 +42,11 @@ public enum RateDeckLoader {
         guard lineFeeds <= limits.maxRows + 1 else {
             throw RateDeckError(.tooManyRows, deck: name, line: 0, reason: "more than \(limits.maxRows) rows")
         }
+        // SwiftCSV drops an empty last field when the last line has no line break; one is added.
+        var text = text
+        if let last = text.utf8.last, last != 0x0A, last != 0x0D {
+            text.append("\n")
+        }
         let csv: CSV<Enumerated>
         do {
             // rowLimit 0: SwiftCSV parses only the header here; rows are streamed below unpadded.
@@ -71,14 +76,15 @@ public enum RateDeckLoader {
         guard !collector.entries.isEmpty else {
             throw RateDeckError(.empty, deck: name, line: 0, reason: "the deck has no rows")
         }
-        try RateDeckConsistency.check(collector.entries, deck: name)
-        return RateDeck(name: name, entries: collector.entries)
+        let sorted = SortedRows(collector.entries)
+        try RateDeckConsistency.check(sorted, deck: name)
+        return RateDeck(name: name, entries: collector.entries, sorted: sorted)
     }
 }
 
 /// Receives SwiftCSV's rows one by one; keeps the first failure and ignores everything after it.
 private struct RowCollector {
-    let parser: RateDeckRowParser
+    var parser: RateDeckRowParser
     let maxRows: Int
     /// The line of the last row seen (the header is line 1).
     private(set) var line = 1
@@ -96,12 +102,12 @@ private struct RowCollector {
         guard failure == nil else {
             return
         }
-        if fields == [""] {
+        if fields.count == 1, fields[0].isEmpty {
             return  // A blank line.
         }
         // SwiftCSV starts a new row at each line break outside quotes; one inside quotes would
         // shift every later line number, so it is refused.
-        if fields.contains(where: { $0.contains(where: \.isNewline) }) {
+        if fields.contains(where: Self.mayHoldALineBreak) {
             failure = RateDeckError(.malformedCSV, deck: parser.deck, line: line, reason: "a line break inside a quoted field")
             return
         }
@@ -114,5 +120,10 @@ private struct RowCollector {
         } catch {
             failure = error
         }
+    }
+
+    /// Line feed to carriage return (0x0A-0x0D), or non-ASCII that might be U+0085, U+2028 or U+2029.
+    private static func mayHoldALineBreak(_ field: String) -> Bool {
+        field.utf8.contains { ($0 >= 0x0A && $0 <= 0x0D) || $0 >= 0x80 } && field.contains(where: \.isNewline)
     }
 }

@@ -8,8 +8,18 @@ struct RateDeckRowParser {
     /// Field index of each column in the file's header order.
     let positions: [RateDeckColumn: Int]
     let fieldCount: Int
+    // Decks repeat a few currencies and effective times on every row; each distinct text is parsed once.
+    private var currencies: [Substring: CurrencyCode] = [:]
+    private var timestamps: [Substring: Int64] = [:]
 
-    func parse(_ fields: [String], line: Int) throws(RateDeckError) -> RateEntry {
+    init(deck: String, limits: RateDeckLimits, positions: [RateDeckColumn: Int], fieldCount: Int) {
+        self.deck = deck
+        self.limits = limits
+        self.positions = positions
+        self.fieldCount = fieldCount
+    }
+
+    mutating func parse(_ fields: [String], line: Int) throws(RateDeckError) -> RateEntry {
         guard fields.count == fieldCount else {
             throw RateDeckError(
                 .wrongFieldCount, deck: deck, line: line,
@@ -23,10 +33,15 @@ struct RateDeckRowParser {
         let rateMicros = try amount(.rate, fields, line)
         let currencyText = try required(.currency, fields, line)
         let currency: CurrencyCode
-        do {
-            currency = try CurrencyCode(currencyText)
-        } catch {
-            throw fail(.invalidCurrency, .currency, line, error.reason)
+        if let known = currencies[currencyText] {
+            currency = known
+        } else {
+            do {
+                currency = try CurrencyCode(currencyText)
+            } catch {
+                throw fail(.invalidCurrency, .currency, line, error.reason)
+            }
+            currencies[currencyText] = currency
         }
         let unitText = try required(.priceUnit, fields, line)
         guard let unit = PriceUnit(rawValue: String(unitText)) else {
@@ -126,10 +141,15 @@ struct RateDeckRowParser {
         return number
     }
 
-    private func timestamp(_ column: RateDeckColumn, _ fields: [String], _ line: Int) throws(RateDeckError) -> Int64 {
+    private mutating func timestamp(_ column: RateDeckColumn, _ fields: [String], _ line: Int) throws(RateDeckError) -> Int64 {
         let text = try required(column, fields, line)
+        if let known = timestamps[text] {
+            return known
+        }
         do {
-            return try RFC3339Timestamp.parseMicros(text)
+            let micros = try RFC3339Timestamp.parseMicros(text)
+            timestamps[text] = micros
+            return micros
         } catch {
             throw fail(.invalidTimestamp, column, line, error.reason)
         }
