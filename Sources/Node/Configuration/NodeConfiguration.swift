@@ -22,6 +22,8 @@ public struct NodeConfiguration: Sendable, Hashable {
     public var records: RecordSettings
     /// CDR Restriction thresholds (`[restriction]`).
     public var restriction: RestrictionSettings
+    /// Rating, least-cost routing and negotiation (`[rating]`).
+    public var rating: RatingSettings
 
     /// Default `[node] data_dir`.
     public static let defaultDataDirectory = "./data"
@@ -42,7 +44,8 @@ public struct NodeConfiguration: Sendable, Hashable {
         sip: SIPSettings = SIPSettings(),
         ledger: LedgerSettings = LedgerSettings(),
         records: RecordSettings = RecordSettings(),
-        restriction: RestrictionSettings = RestrictionSettings()
+        restriction: RestrictionSettings = RestrictionSettings(),
+        rating: RatingSettings = RatingSettings()
     ) {
         self.nodeID = nodeID
         self.listen = listen
@@ -55,6 +58,7 @@ public struct NodeConfiguration: Sendable, Hashable {
         self.ledger = ledger
         self.records = records
         self.restriction = restriction
+        self.rating = rating
     }
 
     /// Providers by ascending priority; equal priorities keep file order.
