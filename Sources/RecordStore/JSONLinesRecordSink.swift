@@ -146,7 +146,9 @@ public final class JSONLinesRecordSink: RecordSink {
                 throw error
             }
         }
-        let chains = LedgerChains(cdr: outputs[0], attempt: outputs[1], audit: outputs[2], checkpoint: outputs[3], rotation: rotation)
+        let chains = LedgerChains(
+            cdr: outputs[0], attempt: outputs[1], bidlog: outputs[2], audit: outputs[3], checkpoint: outputs[4], rotation: rotation
+        )
 
         var audits: [[String: CanonicalJSON]] = recovered.flatMap(\.quarantined).map { tail in
             [

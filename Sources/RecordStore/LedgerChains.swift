@@ -2,10 +2,10 @@ import Foundation
 import Ledger
 import Records
 
-/// The four chains of a node, in the order their bytes are written: the checkpoint last, after what it covers.
+/// The five chains of a node, in the order their bytes are written: the checkpoint last, after what it covers.
 struct LedgerChains: Sendable {
     /// The kinds a checkpoint covers.
-    static let coveredKinds = [CallDetailRecord.kind, AttemptRecord.kind, LedgerChains.auditKind]
+    static let coveredKinds = [CallDetailRecord.kind, AttemptRecord.kind, BidLogRecord.kind, LedgerChains.auditKind]
     /// The kind of audit records.
     static let auditKind = "audit"
     /// The kind of checkpoint records.
@@ -15,6 +15,7 @@ struct LedgerChains: Sendable {
 
     var cdr: ChainOutput
     var attempt: ChainOutput
+    var bidlog: ChainOutput
     var audit: ChainOutput
     var checkpoint: ChainOutput
     /// Held while the files are open; released with them.
@@ -27,6 +28,7 @@ struct LedgerChains: Sendable {
     init(
         cdr: ChainOutput,
         attempt: ChainOutput,
+        bidlog: ChainOutput,
         audit: ChainOutput,
         checkpoint: ChainOutput,
         rotation: RotationPolicy = .never,
@@ -34,6 +36,7 @@ struct LedgerChains: Sendable {
     ) {
         self.cdr = cdr
         self.attempt = attempt
+        self.bidlog = bidlog
         self.audit = audit
         self.checkpoint = checkpoint
         self.directoryLock = directoryLock
@@ -42,6 +45,7 @@ struct LedgerChains: Sendable {
         let closer = FileCloser()
         Self.prepare(&self.cdr, rotation: rotation, closer: closer)
         Self.prepare(&self.attempt, rotation: rotation, closer: closer)
+        Self.prepare(&self.bidlog, rotation: rotation, closer: closer)
         Self.prepare(&self.audit, rotation: rotation, closer: closer)
         Self.prepare(&self.checkpoint, rotation: rotation, closer: closer)
     }
@@ -60,6 +64,7 @@ struct LedgerChains: Sendable {
         [
             CallDetailRecord.kind: cdr.merkle.head,
             AttemptRecord.kind: attempt.merkle.head,
+            BidLogRecord.kind: bidlog.merkle.head,
             Self.auditKind: audit.merkle.head,
         ]
     }
@@ -69,6 +74,7 @@ struct LedgerChains: Sendable {
         [
             CallDetailRecord.kind: cdr.durableSeq,
             AttemptRecord.kind: attempt.durableSeq,
+            BidLogRecord.kind: bidlog.durableSeq,
             Self.auditKind: audit.durableSeq,
             Self.checkpointKind: checkpoint.durableSeq,
         ]
@@ -76,13 +82,14 @@ struct LedgerChains: Sendable {
 
     /// Whether any chain has bytes not yet written.
     var hasBufferedBytes: Bool {
-        !cdr.buffer.isEmpty || !attempt.buffer.isEmpty || !audit.buffer.isEmpty || !checkpoint.buffer.isEmpty
+        !cdr.buffer.isEmpty || !attempt.buffer.isEmpty || !bidlog.buffer.isEmpty || !audit.buffer.isEmpty || !checkpoint.buffer.isEmpty
     }
 
     /// Writes every buffer in order (the checkpoint last); on failure what is unwritten stays buffered.
     mutating func writeBuffers() throws(RecordSinkError) {
         try Self.write(&cdr)
         try Self.write(&attempt)
+        try Self.write(&bidlog)
         try Self.write(&audit)
         try Self.write(&checkpoint)
     }
@@ -93,6 +100,7 @@ struct LedgerChains: Sendable {
         var errors: [RecordSinkError] = []
         Self.sync(&cdr, errors: &errors, events: &rotationEvents)
         Self.sync(&attempt, errors: &errors, events: &rotationEvents)
+        Self.sync(&bidlog, errors: &errors, events: &rotationEvents)
         Self.sync(&audit, errors: &errors, events: &rotationEvents)
         Self.sync(&checkpoint, errors: &errors, events: &rotationEvents)
         if let closer = cdr.closer {
@@ -105,7 +113,7 @@ struct LedgerChains: Sendable {
     /// Closes the four files with their manifests, then releases the data directory. Returns what failed.
     @discardableResult
     func closeFiles() -> [RecordSinkError] {
-        let errors = cdr.closeFiles() + attempt.closeFiles() + audit.closeFiles() + checkpoint.closeFiles()
+        let errors = cdr.closeFiles() + attempt.closeFiles() + bidlog.closeFiles() + audit.closeFiles() + checkpoint.closeFiles()
         directoryLock?.release()
         return errors
     }

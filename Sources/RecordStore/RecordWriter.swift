@@ -470,6 +470,9 @@ final class RecordWriter: @unchecked Sendable {
         for attempt in session.attempts {
             chains.attempt.append(fields(of: attempt, chain: chains.attempt.chain))
         }
+        for round in session.bidLog {
+            chains.bidlog.append(fields(of: round, chain: chains.bidlog.chain))
+        }
     }
 
     private func sealCheckpoint(into chains: inout LedgerChains) {

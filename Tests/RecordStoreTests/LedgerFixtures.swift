@@ -34,6 +34,7 @@ enum LedgerFixtures {
         let chains = LedgerChains(
             cdr: ChainOutput(file: cdrFile, chain: HashChain(nodeID: "n1", kind: "cdr")),
             attempt: ChainOutput(file: attemptFile, chain: HashChain(nodeID: "n1", kind: "attempt")),
+            bidlog: ChainOutput(file: FakeRecordFile(path: "bidlog"), chain: HashChain(nodeID: "n1", kind: "bidlog")),
             audit: ChainOutput(file: FakeRecordFile(path: "audit"), chain: HashChain(nodeID: "n1", kind: "audit")),
             checkpoint: ChainOutput(file: FakeRecordFile(path: "checkpoint"), chain: HashChain(nodeID: "n1", kind: "checkpoint"))
         )

@@ -27,6 +27,32 @@ import Testing
         #expect(checkpoints.count == 2)
     }
 
+    @Test func bidRoundsAreChainedInTheirOwnVerifiedChain() throws {
+        let directory = RecordFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let sink = try JSONLinesRecordSink(dataDirectory: directory, nodeID: "n1")
+        for index in 0..<5 {
+            let plain = RecordFixtures.session(index: index, attempts: 1)
+            let rounds = (1...2).map { round in
+                BidLogRecord(
+                    recordID: "bid-\(index)-\(round)", nodeID: "n1", sessionID: plain.cdr.sessionID, cdrRecordID: plain.cdr.recordID,
+                    attemptNumber: round, negotiationID: "0b9f3c2e-0000-4000-8000-00000000000\(index)", round: round,
+                    providerID: "p1", offered: round == 1 ? "0.010000" : "0.011000", asked: round == 1 ? "0.011000" : nil,
+                    currency: "EUR", priceUnit: "per-min", outcome: round == 1 ? "counter_accepted" : "accepted", timeMicros: 1_000 + Int64(round)
+                )
+            }
+            sink.emit(SessionRecords(cdr: plain.cdr, attempts: plain.attempts, bidLog: rounds))
+        }
+        sink.close()
+        let rounds = try LedgerFixtures.chain("bidlog", in: directory)
+        #expect(rounds.count == 10)
+        #expect(rounds.map { $0.json["outcome"] as? String }.filter { $0 == "accepted" }.count == 5)
+        #expect(rounds.first?.json["asked"] as? String == "0.011000")
+        // The checkpoint covers the bid log, and the verifier checks it like any chain.
+        let report = try LedgerVerifier(dataDirectory: directory).verify()
+        #expect(report.chains.first { $0.kind == "bidlog" }?.records == 10)
+    }
+
     @Test func closeWritesASignedCheckpointOverTheMerkleRootsOfEveryChain() throws {
         let directory = RecordFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -47,8 +73,8 @@ import Testing
         #expect(checkpoint.json["time_us"] as? Int == 1_709_294_400_000_000)
 
         let heads = try #require(CheckpointFields.chainHeads(of: checkpoint.object))
-        #expect(Set(heads.keys) == ["cdr", "attempt", "audit"])
-        for kind in ["cdr", "attempt", "audit"] {
+        #expect(Set(heads.keys) == ["cdr", "attempt", "bidlog", "audit"])
+        for kind in ["cdr", "attempt", "bidlog", "audit"] {
             let records = try LedgerFixtures.chain(kind, in: directory)
             #expect(heads[kind]?.size == UInt64(records.count), "\(kind) size")
             #expect(heads[kind]?.root == LedgerFixtures.merkleRoot(records), "\(kind) root")

@@ -27,6 +27,11 @@ extension CallDetailRecord {
             "a_leg": aLeg.canonicalJSON(),
             "b_leg": bLeg?.canonicalJSON(),
             "recovered": recovered ? CanonicalJSON.bool(true) : nil,
+            "rating": rating,
+            "negotiation": negotiation,
+            "routing": routing,
+            "receipt": receipt?.canonicalJSON(),
+            "quality": quality,
         ])
     }
 }

@@ -51,6 +51,18 @@ public struct CallDetailRecord: CanonicalRecord, Equatable {
     public let bLeg: CallLeg?
     /// Whether the CDR was rebuilt at start from the live-session journal after a crash; encoded only when true.
     public let recovered: Bool
+    /// The price in three directions (`customer`, `provider`, `spread`, `currency`), as the node's rating wrote it;
+    /// nil for an unrated session (docs/cdr-format.md, docs/rating.md).
+    public let rating: CanonicalJSON?
+    /// The bid/ask negotiation with the carrying provider (`negotiation_id`, `rounds`, `agreed_rate`); nil without one.
+    public let negotiation: CanonicalJSON?
+    /// How the route was chosen: LCR scores, bid groups, exclusions; nil for an unrated session.
+    public let routing: CanonicalJSON?
+    /// The Receipt GUID and its state; nil when no provider proposed one.
+    public let receipt: Receipt?
+    /// The quality envelope for the service: PDD and setup time, media statistics when reported (voice, video);
+    /// delivery latency and final status (message).
+    public let quality: CanonicalJSON?
 
     /// Creates a CDR; `pddMillis` and `durationMillis` are derived here from the timestamps.
     public init(
@@ -75,7 +87,12 @@ public struct CallDetailRecord: CanonicalRecord, Equatable {
         attempts: Int,
         aLeg: CallLeg,
         bLeg: CallLeg?,
-        recovered: Bool = false
+        recovered: Bool = false,
+        rating: CanonicalJSON? = nil,
+        negotiation: CanonicalJSON? = nil,
+        routing: CanonicalJSON? = nil,
+        receipt: Receipt? = nil,
+        quality: CanonicalJSON? = nil
     ) {
         self.recordID = recordID
         self.nodeID = nodeID
@@ -101,6 +118,11 @@ public struct CallDetailRecord: CanonicalRecord, Equatable {
         self.aLeg = aLeg
         self.bLeg = bLeg
         self.recovered = recovered
+        self.rating = rating
+        self.negotiation = negotiation
+        self.routing = routing
+        self.receipt = receipt
+        self.quality = quality
     }
 
     // Whole milliseconds, truncated; a wall clock stepped backwards yields 0, never a negative span.

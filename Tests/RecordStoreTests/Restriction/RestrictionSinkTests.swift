@@ -77,6 +77,7 @@ final class BreakableRecordFile: RecordFile {
             let chains = LedgerChains(
                 cdr: ChainOutput(file: cdr, chain: HashChain(nodeID: "n1", kind: "cdr")),
                 attempt: ChainOutput(file: attempt, chain: HashChain(nodeID: "n1", kind: "attempt")),
+                bidlog: ChainOutput(file: FakeRecordFile(path: "bidlog"), chain: HashChain(nodeID: "n1", kind: "bidlog")),
                 audit: ChainOutput(file: audit, chain: HashChain(nodeID: "n1", kind: "audit")),
                 checkpoint: ChainOutput(file: checkpoint, chain: HashChain(nodeID: "n1", kind: "checkpoint"))
             )

@@ -16,7 +16,9 @@ import Testing
             let file = try POSIXRecordFile.createNew(in: folder, baseName: "\(kind)-n1-start")
             outputs.append(ChainOutput(file: file, chain: HashChain(nodeID: "n1", kind: kind)))
         }
-        let chains = LedgerChains(cdr: outputs[0], attempt: outputs[1], audit: outputs[2], checkpoint: outputs[3], rotation: rotation)
+        let chains = LedgerChains(
+            cdr: outputs[0], attempt: outputs[1], bidlog: outputs[2], audit: outputs[3], checkpoint: outputs[4], rotation: rotation
+        )
         let key = try NodeSigningKey.loadOrCreate(dataDirectory: directory)
         return JSONLinesRecordSink(
             chains: chains,
