@@ -1,0 +1,31 @@
+import Rating
+
+extension RatingBook {
+    /// Loads the decks of `configuration` and swaps them in only when all of them load; on failure
+    /// the decks in force stay and the error is thrown.
+    ///
+    /// This reads files on the calling thread; for large decks load a `RatingSnapshot` elsewhere and
+    /// hand it to `install`. Sessions already planned keep their `RatedRoute` (and its prices).
+    public func reload(from configuration: NodeConfiguration, at timeMicros: Int64) throws(RatingBookError) {
+        self.install(try RatingSnapshot.load(configuration, at: timeMicros))
+    }
+
+    /// Puts `snapshot` in force. Health windows and capacity counters of providers that stay, with the
+    /// same window and limits, carry over; changed ones start afresh (a changed limit starts with no
+    /// session counted); removed providers are forgotten.
+    public func install(_ snapshot: RatingSnapshot) {
+        let sameWindow = snapshot.healthWindow.maxAttempts == self.snapshot.healthWindow.maxAttempts
+            && snapshot.healthWindow.maxAgeMicros == self.snapshot.healthWindow.maxAgeMicros
+        let oldLimits = Dictionary(self.snapshot.providers.map { ($0.id, $0.limits) }) { first, _ in first }
+        var capacities: [String: ProviderCapacity] = [:]
+        var health: [String: ProviderHealthWindow] = [:]
+        for provider in snapshot.providers {
+            let keepCapacity = oldLimits[provider.id] == provider.limits
+            capacities[provider.id] = keepCapacity ? self.capacities[provider.id] ?? provider.capacity : provider.capacity
+            health[provider.id] = sameWindow ? self.health[provider.id] ?? snapshot.healthWindow : snapshot.healthWindow
+        }
+        self.snapshot = snapshot
+        self.capacities = capacities
+        self.health = health
+    }
+}

@@ -1,0 +1,81 @@
+import Rating
+
+/// The node's rating state: decks, provider health windows and capacity counters, and the one call
+/// the engine makes per new session (`plan`).
+///
+/// Confined to the SIP event loop, like every session: a final class that is deliberately not
+/// `Sendable`, so the compiler keeps it on the loop that owns it. Nothing in it locks or awaits.
+/// Decks live in an immutable `RatingSnapshot`; a reload swaps the snapshot whole, while health and
+/// capacity (which the traffic built up) carry over for providers that stay.
+public final class RatingBook {
+    /// The decks and policy in force.
+    public internal(set) var snapshot: RatingSnapshot
+    var capacities: [String: ProviderCapacity] = [:]
+    var health: [String: ProviderHealthWindow] = [:]
+
+    /// Loads every deck `configuration` names; throws the first refused deck or setting.
+    ///
+    /// `timeMicros` starts the providers' calls-per-second buckets (full) on the node's clock.
+    public convenience init(configuration: NodeConfiguration, at timeMicros: Int64) throws(RatingBookError) {
+        self.init(snapshot: try RatingSnapshot.load(configuration, at: timeMicros))
+    }
+
+    /// Uses decks loaded earlier, possibly on another thread: load the (`Sendable`) snapshot off the
+    /// event loop, then create the book on the loop that will own it.
+    public init(snapshot: RatingSnapshot) {
+        self.snapshot = snapshot
+        self.install(snapshot)
+    }
+
+    /// The routing decision for a new session of `customerID` to `destination` at `timeMicros` (its setup time).
+    ///
+    /// `destination` is the Request-URI's user part or number as received (`RoutingDestination`
+    /// extracts the digits). Capacity is only looked at here; `admit` takes it when a leg starts.
+    public func plan(customerID: String, destination: String, at timeMicros: Int64, service: RatingService) -> RoutingDecision {
+        guard let deck = self.snapshot.customers[customerID]?.deck(for: service) else {
+            return .unrated
+        }
+        guard let digits = RoutingDestination.digits(from: destination),
+              let customer = deck.match(digits, at: timeMicros),
+              customer.entry.unit == service.priceUnit
+        else {
+            return .noRate
+        }
+        let candidates = self.snapshot.providers.map { provider in
+            LCRCandidate(
+                providerID: provider.id,
+                match: provider.deck(for: service)?.match(digits, at: timeMicros),
+                health: self.health[provider.id]?.snapshot(at: timeMicros) ?? .unmeasured,
+                capacity: self.capacities[provider.id]?.verdict(at: timeMicros) ?? .available
+            )
+        }
+        let route: RatedRoute
+        do {
+            let plan = try LeastCostRouting.plan(customer: customer, candidates: candidates, policy: self.snapshot.policy)
+            route = RatedRoute(
+                customerID: customerID, destination: digits, service: service, setupMicros: timeMicros,
+                customer: customer, groups: try self.routedGroups(plan, customer: customer),
+                excluded: plan.excluded, plan: plan
+            )
+        } catch {
+            return .failed(error)
+        }
+        return route.groups.isEmpty ? .noProvider(route) : .plan(route)
+    }
+
+    private func routedGroups(_ plan: LCRPlan, customer: RateMatch) throws(RatingError) -> [[RoutedProvider]] {
+        var groups: [[RoutedProvider]] = []
+        for group in plan.groups {
+            var members: [RoutedProvider] = []
+            for member in group.members {
+                let terms = try NegotiationTerms(
+                    customerRate: customer.entry.rate, providerDeckRate: member.match.entry.rate,
+                    minimumSpreadMicros: self.snapshot.policy.minimumSpreadMicros, maxBidRounds: self.snapshot.maxBidRounds
+                )
+                members.append(RoutedProvider(providerID: member.providerID, match: member.match, terms: terms, scored: member))
+            }
+            groups.append(members)
+        }
+        return groups
+    }
+}
