@@ -17,6 +17,8 @@ final class NodeEngine: SIPTransportDelegate {
     let transactionTimers: TransactionTimers
     let customers: CustomerDirectory
     let providers: [ProviderTarget]
+    /// Decks, LCR state and provider capacity; nil runs every session unrated (no decks configured).
+    let rating: RatingBook?
     var ids: IdentifierGenerator
     var eventLoop: any EventLoop { transport.eventLoop }
     var statistics = NodeStatistics()
@@ -38,8 +40,9 @@ final class NodeEngine: SIPTransportDelegate {
 
     init(
         configuration: NodeConfiguration, transport: any SIPMessageTransport, sink: any RecordSink,
-        clock: any MicrosecondClock, providers: [ProviderTarget], logger: Logger
+        clock: any MicrosecondClock, providers: [ProviderTarget], logger: Logger, rating: RatingBook? = nil
     ) {
+        self.rating = rating
         self.configuration = configuration
         self.transport = transport
         self.sink = sink
@@ -170,9 +173,17 @@ final class NodeEngine: SIPTransportDelegate {
             respondStatelessly(482, to: request, from: source)
             return
         }
+        let (route, refusal) = self.route(for: request, customer: customer)
+        guard let route else {
+            statistics.refusedUnrated += 1
+            respondStatelessly(refusal ?? 500, to: request, from: source)
+            return
+        }
         let server = ServerTransactionDriver(engine: self, key: key, request: request, replyTo: source.replyDestination)
         serverTransactions[key] = server
-        let session = B2BUASession(engine: self, id: ids.sessionID(), customer: customer, request: request, source: source, server: server)
+        let session = B2BUASession(
+            engine: self, id: ids.sessionID(), customer: customer, request: request, source: source, server: server, route: route
+        )
         sessionsByALeg[callID] = session
         activeSessions[session.id] = session
         statistics.sessionsStarted += 1

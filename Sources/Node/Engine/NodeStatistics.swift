@@ -12,6 +12,8 @@ public struct NodeStatistics: Sendable, Equatable {
     public var refusedWhileRestricted: UInt64 = 0
     /// Sessions the node ended because it entered CDR Restriction.
     public var endedByRestriction: UInt64 = 0
+    /// New INVITE/MESSAGE refused by rating: no rate for the destination in the customer's deck (404), or rating failed.
+    public var refusedUnrated: UInt64 = 0
     public var sessionsStarted: UInt64 = 0
     public var sessionsEnded: UInt64 = 0
     public var answered: UInt64 = 0

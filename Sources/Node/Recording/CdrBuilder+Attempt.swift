@@ -13,6 +13,7 @@ extension CdrBuilder {
         var responseCode: Int?
         var reason: String?
         var outcome: AttemptOutcome?
+        var receipt: Receipt?
 
         var isOpen: Bool { endMicros == nil }
 
@@ -37,7 +38,8 @@ extension CdrBuilder {
                 endMicros: endMicros ?? fallbackEnd,
                 responseCode: responseCode,
                 reason: reason,
-                outcome: outcome ?? .failed
+                outcome: outcome ?? .failed,
+                receipt: receipt
             )
         }
     }

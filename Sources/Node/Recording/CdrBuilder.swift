@@ -12,7 +12,7 @@ public struct CdrBuilder: Sendable {
     public let nodeID: String
     /// The node's session id.
     public let sessionID: String
-    /// Voice or message.
+    /// Voice, video or message.
     public let service: ServiceKind
     /// When the INVITE/MESSAGE arrived, UTC µs.
     public let setupMicros: Int64
@@ -31,6 +31,16 @@ public struct CdrBuilder: Sendable {
     public private(set) var ackMicros: Int64?
     /// Whether `finish` has run.
     public private(set) var isFinished = false
+
+    /// The price block, the negotiation, the routing path and the quality envelope, as the session sets them.
+    public var rating: CanonicalJSON?
+    public var negotiation: CanonicalJSON?
+    public var routing: CanonicalJSON?
+    public var quality: CanonicalJSON?
+    /// The carrying provider's Receipt GUID and its state.
+    public var receipt: Receipt?
+    /// The bid rounds, in the order they ended.
+    public private(set) var bidLog: [BidLogRecord] = []
 
     private var q850Cause: Int?
     private var q850Text: String?
@@ -111,11 +121,12 @@ public struct CdrBuilder: Sendable {
 
     /// Starts the next attempt and returns its 1-based number.
     ///
-    /// An attempt still open is first closed at `time` as `failed_over`: the session moved on without ending it.
+    /// A serial attempt first closes one still open at `time` as `failed_over` (the session moved on without ending
+    /// it); a `parallel` one (a fork inside a bid group) leaves its siblings open.
     @discardableResult
-    public mutating func beginAttempt(provider: String, destination: String, bLeg: CallLeg, at time: Int64) -> Int {
+    public mutating func beginAttempt(provider: String, destination: String, bLeg: CallLeg, at time: Int64, parallel: Bool = false) -> Int {
         guard !isFinished else { return attempts.count }
-        if let index = attempts.indices.last, attempts[index].isOpen {
+        if !parallel, let index = attempts.indices.last, attempts[index].isOpen {
             attempts[index].close(code: nil, reason: nil, outcome: .failedOver, at: time)
         }
         let number = attempts.count + 1
@@ -136,6 +147,50 @@ public struct CdrBuilder: Sendable {
         attempts[index].close(code: code, reason: reason, outcome: outcome, at: time)
     }
 
+    /// Ends attempt `number` (1-based); ignored when it already ended (first wins).
+    public mutating func endAttempt(number: Int, code: Int?, reason: String?, outcome: AttemptOutcome, at time: Int64) {
+        guard !isFinished, attempts.indices.contains(number - 1), attempts[number - 1].isOpen else { return }
+        attempts[number - 1].close(code: code, reason: reason, outcome: outcome, at: time)
+    }
+
+    /// Notes the answer by attempt `number`: it becomes the answering one.
+    public mutating func answered(attemptNumber number: Int, code: Int = 200, at time: Int64) {
+        guard !isFinished, answerMicros == nil, attempts.indices.contains(number - 1) else { return }
+        answerMicros = time
+        answeringAttemptIndex = number - 1
+        attempts[number - 1].responseCode = code
+    }
+
+    /// Adds facts learned later about attempt `number`'s B leg.
+    public mutating func updateBLeg(number: Int, _ facts: CallLeg) {
+        guard !isFinished, attempts.indices.contains(number - 1) else { return }
+        attempts[number - 1].bLeg = attempts[number - 1].bLeg.merging(facts)
+    }
+
+    /// Notes the Receipt GUID attempt `number`'s provider proposed (or, for a loser, that it was voided).
+    public mutating func attemptReceipt(number: Int, _ receipt: Receipt) {
+        guard !isFinished, attempts.indices.contains(number - 1) else { return }
+        attempts[number - 1].receipt = receipt
+    }
+
+    /// Adds one ended bid round; `attemptNumber` is the attempt whose request carried the bid.
+    public mutating func bidRound(
+        attemptNumber: Int, negotiationID: String, round: Int, providerID: String, offered: String, asked: String?,
+        currency: String, priceUnit: String, outcome: String, at time: Int64
+    ) {
+        guard !isFinished else { return }
+        bidLog.append(BidLogRecord(
+            recordID: makeRecordID(), nodeID: nodeID, sessionID: sessionID, cdrRecordID: recordID, attemptNumber: attemptNumber,
+            negotiationID: negotiationID, round: round, providerID: providerID, offered: offered, asked: asked, currency: currency,
+            priceUnit: priceUnit, outcome: outcome, timeMicros: time
+        ))
+    }
+
+    /// The duration from answer to `time` in milliseconds (0 before an answer), as the CDR will state it.
+    public func durationMillis(endingAt time: Int64) -> Int64 {
+        answerMicros.map { CallDetailRecord.milliseconds(from: $0, to: time) } ?? 0
+    }
+
     /// Adds facts learned later about the latest attempt's B leg (remote tag, Server header); ignored before any attempt.
     public mutating func updateBLeg(_ facts: CallLeg) {
         guard !isFinished, let index = attempts.indices.last else { return }
@@ -154,7 +209,7 @@ public struct CdrBuilder: Sendable {
             throw CdrBuilderError(.alreadyFinished, reason: "finish called twice for one session")
         }
         isFinished = true
-        if let index = attempts.indices.last, attempts[index].isOpen {
+        for index in attempts.indices where attempts[index].isOpen {
             let outcome = Self.outcomeOfOpenAttempt(answered: index == answeringAttemptIndex, cause: cause)
             attempts[index].close(code: nil, reason: nil, outcome: outcome, at: time)
         }
@@ -180,11 +235,16 @@ public struct CdrBuilder: Sendable {
             providerID: carrying?.providerID,
             attempts: attempts.count,
             aLeg: aLeg,
-            bLeg: carrying?.bLeg
+            bLeg: carrying?.bLeg,
+            rating: rating,
+            negotiation: negotiation,
+            routing: routing,
+            receipt: receipt,
+            quality: quality
         )
         let attemptRecords = attempts.map {
             $0.record(nodeID: nodeID, sessionID: sessionID, cdrRecordID: recordID, closedAt: time)
         }
-        return SessionRecords(cdr: cdr, attempts: attemptRecords)
+        return SessionRecords(cdr: cdr, attempts: attemptRecords, bidLog: bidLog)
     }
 }

@@ -80,16 +80,30 @@ public final class SIPNode: Service, Sendable {
         let logger = self.logger
         let engineBox = self.engineBox
         let providerTargets = targets
-        try await eventLoop.submit {
-            let engine = NodeEngine(
-                configuration: configuration, transport: transport, sink: sink, clock: clock, providers: providerTargets, logger: logger
-            )
-            engine.restrictionRetryAfter = configuration.restriction.retryAfter
-            transport.delegate = engine
-            engine.listenersBound()
-            engine.startJournal()
-            engineBox.value = engine
-        }.get()
+        // The book lives on the event loop with the engine (it is not Sendable). Decks were validated when the
+        // configuration was loaded; one that changed on disk since is refused here.
+        do {
+            try await eventLoop.submit {
+                let rating: RatingBook
+                do {
+                    rating = try RatingBook(configuration: configuration, at: clock.nowMicroseconds())
+                } catch {
+                    throw NodeStartError("rating: \(error)")
+                }
+                let engine = NodeEngine(
+                    configuration: configuration, transport: transport, sink: sink, clock: clock, providers: providerTargets, logger: logger,
+                    rating: rating
+                )
+                engine.restrictionRetryAfter = configuration.restriction.retryAfter
+                transport.delegate = engine
+                engine.listenersBound()
+                engine.startJournal()
+                engineBox.value = engine
+            }.get()
+        } catch {
+            _ = try? await transport.close().get()
+            throw error
+        }
         attachRestriction()
         logger.info("node listening", metadata: ["node": "\(configuration.nodeID)", "listen": "\(bound.joined(separator: ", "))"])
         return bound

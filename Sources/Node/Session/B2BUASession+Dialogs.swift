@@ -13,6 +13,7 @@ extension B2BUASession {
         switch request.method {
         case .bye:
             server.respond(MessageFactory.local(200, to: request, toTag: toTag, userAgent: userAgent))
+            if mediaStatistics == nil { mediaStatistics = MediaStatistics.parse(request) }
             receivedBye(from: leg)
         case .invite, .update, .info, .message, .notify, .refer, .prack, .options, .subscribe, .publish, .register, .other:
             relay(request, from: leg, server: server)
@@ -49,7 +50,8 @@ extension B2BUASession {
         let transportKind = dialog.destination.transport
         let local = engine.localAddress(for: transportKind)
         let branch = engine.ids.branch()
-        let outbound = MessageFactory.inDialog(request.method, dialog: &dialog, local: local, branch: branch, userAgent: userAgent, copyingFrom: request)
+        var outbound = MessageFactory.inDialog(request.method, dialog: &dialog, local: local, branch: branch, userAgent: userAgent, copyingFrom: request)
+        stampReceipt(on: &outbound)
         if other == .provider { bDialog = dialog } else { aDialog = dialog }
         let refresh = request.method == .invite || request.method == .update
         let localForReply = engine.localAddress(for: server.replyTo.transport)
@@ -80,6 +82,7 @@ extension B2BUASession {
         phase = .confirmed
         stopAnswerRetransmission()
         cdr.acked(at: engine.now())
+        receiptAcknowledged(by: request)
         if pendingProviderACK {
             sendProviderACK(body: request)
         }
@@ -90,7 +93,8 @@ extension B2BUASession {
         pendingProviderACK = false
         guard var dialog = bDialog else { return }
         let local = engine.localAddress(for: dialog.destination.transport)
-        let ack = MessageFactory.inDialog(.ack, dialog: &dialog, local: local, branch: engine.ids.branch(), userAgent: userAgent, cseq: 1, copyingFrom: source)
+        var ack = MessageFactory.inDialog(.ack, dialog: &dialog, local: local, branch: engine.ids.branch(), userAgent: userAgent, cseq: 1, copyingFrom: source)
+        stampReceipt(on: &ack)
         engine.sendStateless(ack, to: dialog.destination)
     }
 
@@ -112,6 +116,7 @@ extension B2BUASession {
         let local = engine.localAddress(for: dialog.destination.transport)
         let branch = engine.ids.branch()
         var bye = MessageFactory.inDialog(.bye, dialog: &dialog, local: local, branch: branch, userAgent: userAgent)
+        stampReceipt(on: &bye)
         if let reason {
             bye.headers.append("Reason", reason)
         }
@@ -125,12 +130,12 @@ extension B2BUASession {
         case .ended:
             return
         case .routing:
-            if let attempt, !attempt.finished {
+            for attempt in liveAttempts {
                 if attempt.receivedProvisional { sendCancel(for: attempt) }
-                attempt.finished = true
-                attempt.cancelTimers()
+                bidEnded(attempt, outcome: "cancelled", asked: nil, at: engine.now())
+                retire(attempt)
                 releaseClientTransaction(of: attempt)
-                cdr.endAttempt(code: nil, reason: nil, outcome: .cancelled, at: engine.now())
+                cdr.endAttempt(number: attempt.number, code: nil, reason: nil, outcome: .cancelled, at: engine.now())
             }
             if cancelledAt == nil {
                 var extra = [("Retry-After", retryAfter(for: cause))]

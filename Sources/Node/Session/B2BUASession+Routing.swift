@@ -5,16 +5,33 @@ import SIPCore
 import SIPTransaction
 import SIPTransport
 
-// Provider legs: serial attempts, failover and relaying their responses to the customer.
+// Provider legs: bid groups (a parallel fork inside a group, a sequential cascade between groups), relaying
+// their responses to the customer, and the first answer winning.
 extension B2BUASession {
-    /// Starts the next attempt, or answers the customer with the last failure when none is left.
-    func tryNextProvider() {
+    /// Starts the next bid group, or answers the customer with the last failure when none is left.
+    func tryNextGroup() {
         guard phase == .routing, cancelledAt == nil else { return }
-        guard !remainingProviders.isEmpty else {
-            failCustomer()
+        while liveAttempts.isEmpty {
+            guard !pendingGroups.isEmpty else {
+                failCustomer()
+                return
+            }
+            let group = pendingGroups.removeFirst()
+            let parallel = group.count > 1
+            for planned in group {
+                startAttempt(planned, parallel: parallel)
+            }
+        }
+    }
+
+    /// Sends one INVITE (or MESSAGE) to `planned`, with the bid of its negotiation when it is rated; a provider at
+    /// capacity is passed over (recorded as a refused attempt).
+    func startAttempt(_ planned: PlannedProvider, parallel: Bool) {
+        let provider = planned.target
+        guard engine.admitProviderLeg(provider.id) else {
+            lastFailure = lastFailure ?? (503, "Service Unavailable (provider capacity)")
             return
         }
-        let provider = remainingProviders.removeFirst()
         attemptCount += 1
         engine.statistics.attempts += 1
         if attemptCount > 1 { engine.statistics.failovers += 1 }
@@ -22,11 +39,17 @@ extension B2BUASession {
         let callID = engine.ids.callID()
         let fromTag = engine.ids.tag()
         let branch = engine.ids.branch()
-        let request = MessageFactory.outbound(
+        var request = MessageFactory.outbound(
             from: aRequest, provider: provider, local: local, callID: callID, fromTag: fromTag, branch: branch, userAgent: userAgent
         )
-        let attempt = ProviderAttempt(number: attemptCount, provider: provider, callID: callID, fromTag: fromTag, request: request)
-        self.attempt = attempt
+        let negotiation = bidFor(planned)
+        if let negotiation {
+            BFHeaders.addBid(negotiation, to: &request)
+        }
+        let attempt = ProviderAttempt(number: attemptCount, planned: planned, callID: callID, fromTag: fromTag, request: request)
+        attempt.negotiation = negotiation
+        attempt.startedAt = engine.now()
+        liveAttempts.append(attempt)
         providerCallIDs.append(callID)
         engine.registerProviderLeg(callID, for: self)
         let bLeg = CallLeg(
@@ -39,7 +62,7 @@ extension B2BUASession {
             destination: provider.destination.addressText,
             transport: SignalingTransport(rawValue: provider.destination.transport.rawValue)
         )
-        cdr.beginAttempt(provider: provider.id, destination: provider.destination.addressText, bLeg: bLeg, at: engine.now())
+        cdr.beginAttempt(provider: provider.id, destination: provider.destination.addressText, bLeg: bLeg, at: engine.now(), parallel: parallel)
         attempt.timer = scheduleAttemptTimer(after: engine.configuration.sip.providerTimeout, attempt: attempt)
         // The session may be gone when a provider answers late; the attempt alone can still CANCEL
         // a late 1xx and ACK and BYE a late 2xx. The driver drops this closure when it terminates.
@@ -51,6 +74,27 @@ extension B2BUASession {
                 attempt.abandonedLegReceived(response, engine: engine)
             }
         }
+    }
+
+    func isLive(_ attempt: ProviderAttempt) -> Bool {
+        !attempt.finished && liveAttempts.contains { $0 === attempt }
+    }
+
+    /// Marks `attempt` finished and out of the live set; frees its provider capacity slot unless it carries the call
+    /// (the winner holds its slot until the session ends).
+    func retire(_ attempt: ProviderAttempt, keepingCapacity: Bool = false) {
+        attempt.finished = true
+        attempt.cancelTimers()
+        liveAttempts.removeAll { $0 === attempt }
+        if !keepingCapacity {
+            releaseCapacity(of: attempt)
+        }
+    }
+
+    func releaseCapacity(of attempt: ProviderAttempt) {
+        guard !attempt.capacityReleased else { return }
+        attempt.capacityReleased = true
+        engine.releaseProviderLeg(attempt.provider.id)
     }
 
     private func scheduleAttemptTimer(after delay: Duration, attempt: ProviderAttempt) -> Scheduled<Void> {
@@ -80,7 +124,7 @@ extension B2BUASession {
 
     /// Provider timeout (no provisional) or ring timeout (no answer): give up on this provider.
     private func attemptTimedOut(_ attempt: ProviderAttempt) {
-        guard attempt === self.attempt, !attempt.finished else { return }
+        guard isLive(attempt) else { return }
         if attempt.receivedProvisional {
             sendCancel(for: attempt)
         }
@@ -91,48 +135,57 @@ extension B2BUASession {
     private func provisional(_ response: SIPResponse, attempt: ProviderAttempt) {
         let first = !attempt.receivedProvisional
         attempt.receivedProvisional = true
+        if first, attempt.firstProvisionalAt == nil { attempt.firstProvisionalAt = engine.now() }
         // A CANCEL held back until the first provisional (RFC 3261 §9.1), also for attempts given up on.
         if attempt.cancelRequested {
             sendCancel(for: attempt)
             return
         }
-        guard attempt === self.attempt, !attempt.finished else { return }
+        guard isLive(attempt) else { return }
         guard phase == .routing, cancelledAt == nil else { return }
         cdr.provisional(code: response.statusCode, at: engine.now())
         if first {
             attempt.timer?.cancel()
             attempt.timer = scheduleAttemptTimer(after: engine.configuration.sip.ringTimeout, attempt: attempt)
         }
-        if let tag = response.to?.tag { cdr.updateBLeg(CallLeg(remoteTag: tag, userAgent: response.headers[.server] ?? response.headers[.userAgent])) }
+        if let tag = response.to?.tag {
+            cdr.updateBLeg(number: attempt.number, CallLeg(remoteTag: tag, userAgent: response.headers[.server] ?? response.headers[.userAgent]))
+        }
         let local = engine.localAddress(for: aSource.transport)
-        respondToCustomer(MessageFactory.relayed(response, to: aRequest, toTag: aToTag, local: local, userAgent: userAgent))
+        respondToCustomer(MessageFactory.relayed(BFHeaders.withoutNegotiation(response), to: aRequest, toTag: aToTag, local: local, userAgent: userAgent))
     }
 
     private func answered(_ response: SIPResponse, attempt: ProviderAttempt) {
         let now = engine.now()
         guard isInvite else {
             // MESSAGE: the provider's 2xx completes the session.
-            guard attempt === self.attempt, !attempt.finished else { return }
-            attempt.finished = true
-            attempt.cancelTimers()
+            guard isLive(attempt) else { return }
+            winner = attempt
+            retire(attempt, keepingCapacity: true)
+            abandonSiblings(of: attempt, at: now)
+            recordHealth(of: attempt, answered: true, at: now)
+            bidAccepted(attempt, at: now)
             cdr.provisional(code: response.statusCode, at: now)
-            cdr.answered(at: now)
-            cdr.endAttempt(code: response.statusCode, reason: response.reasonPhrase, outcome: .answered, at: now)
-            respondToCustomer(MessageFactory.relayed(response, to: aRequest, toTag: aToTag, local: nil, userAgent: userAgent))
+            cdr.answered(attemptNumber: attempt.number, code: response.statusCode, at: now)
+            cdr.endAttempt(number: attempt.number, code: response.statusCode, reason: response.reasonPhrase, outcome: .answered, at: now)
+            respondToCustomer(MessageFactory.relayed(BFHeaders.withoutNegotiation(response), to: aRequest, toTag: aToTag, local: nil, userAgent: userAgent))
             finish(finalCode: response.statusCode, reason: response.reasonPhrase, releasedBy: .provider, cause: .normal, at: now)
             return
         }
         // Every 2xx of an INVITE is ACKed end to end, even one we no longer want (RFC 3261 §13.2.2.4).
-        if attempt !== self.attempt || attempt.finished {
+        guard isLive(attempt) else {
             if let dialog = bDialog, dialog.callID == attempt.callID {
                 resendProviderACK()
             } else {
+                // A losing fork answered too: its receipt is void, and the call is taken down on that side.
+                if let guid = BFHeaders.receipt(in: response), phase != .ended {
+                    cdr.attemptReceipt(number: attempt.number, Receipt(guid: guid, state: .voided, providerID: attempt.provider.id))
+                }
                 acknowledgeAndHangUp(response, attempt: attempt)
             }
             return
         }
-        attempt.finished = true
-        attempt.cancelTimers()
+        retire(attempt, keepingCapacity: true)
         let dialog = Dialog(
             callID: attempt.callID,
             localHeader: attempt.request.headers[.from] ?? "",
@@ -147,18 +200,25 @@ extension B2BUASession {
             bDialog = dialog
             sendProviderACK(body: nil)
             sendBye(on: .provider)
-            cdr.endAttempt(code: response.statusCode, reason: response.reasonPhrase, outcome: .cancelled, at: now)
+            releaseCapacity(of: attempt)
+            cdr.endAttempt(number: attempt.number, code: response.statusCode, reason: response.reasonPhrase, outcome: .cancelled, at: now)
             finish(finalCode: 487, reason: "Request Terminated", releasedBy: .customer, cause: .cancel, at: cancelledAt)
             return
         }
+        winner = attempt
+        abandonSiblings(of: attempt, at: now)
+        recordHealth(of: attempt, answered: true, at: now)
+        bidAccepted(attempt, at: now)
         bDialog = dialog
-        cdr.updateBLeg(CallLeg(remoteTag: response.to?.tag, userAgent: response.headers[.server] ?? response.headers[.userAgent]))
+        cdr.updateBLeg(number: attempt.number, CallLeg(remoteTag: response.to?.tag, userAgent: response.headers[.server] ?? response.headers[.userAgent]))
         cdr.provisional(code: response.statusCode, at: now)
-        cdr.answered(at: now)
-        cdr.endAttempt(code: response.statusCode, reason: response.reasonPhrase, outcome: .answered, at: now)
+        cdr.answered(attemptNumber: attempt.number, code: response.statusCode, at: now)
+        cdr.endAttempt(number: attempt.number, code: response.statusCode, reason: response.reasonPhrase, outcome: .answered, at: now)
+        let proposedReceipt = receiptProposed(in: response, by: attempt)
 
-        // Early offer: ACK the provider now. Late offer: the customer's ACK carries the answer.
-        if aRequest.body.readableBytes > 0 {
+        // Early offer: ACK the provider now. Late offer, or a receipt to confirm: the customer's ACK carries the
+        // answer or the binding echo, so the provider's ACK waits for it.
+        if aRequest.body.readableBytes > 0 && !proposedReceipt {
             sendProviderACK(body: nil)
         } else {
             pendingProviderACK = true
@@ -173,34 +233,64 @@ extension B2BUASession {
             destination: aSource.replyDestination
         )
         let local = engine.localAddress(for: aSource.transport)
-        let relayed = MessageFactory.relayed(response, to: aRequest, toTag: aToTag, local: local, userAgent: userAgent)
+        let relayed = MessageFactory.relayed(BFHeaders.withoutNegotiation(response), to: aRequest, toTag: aToTag, local: local, userAgent: userAgent)
         phase = .answered
         respondToCustomer(relayed)
         startAnswerRetransmission()
         startCallTimers(answer: response)
     }
 
+    /// The first answer won: every other live fork is cancelled (or, with no provisional yet, cancelled when one
+    /// comes; a 2xx that still arrives is ACKed and hung up, its receipt voided).
+    private func abandonSiblings(of winner: ProviderAttempt, at now: Int64) {
+        for sibling in liveAttempts where sibling !== winner {
+            retire(sibling)
+            if sibling.receivedProvisional {
+                sendCancel(for: sibling)
+            }
+            releaseClientTransaction(of: sibling)
+            cdr.endAttempt(number: sibling.number, code: nil, reason: "another provider answered", outcome: .cancelled, at: now)
+            bidEnded(sibling, outcome: "cancelled", asked: nil, at: now)
+        }
+    }
+
     private func failed(code: Int, reason: String, response: SIPResponse?, attempt: ProviderAttempt, timedOut: Bool) {
-        guard attempt === self.attempt, !attempt.finished else { return }
-        attempt.finished = true
-        attempt.cancelTimers()
+        guard isLive(attempt) else { return }
+        retire(attempt)
         let now = engine.now()
+        recordHealth(of: attempt, answered: false, at: now)
         if let reasonHeader = response?.headers[.reason], let q850 = Q850Reason(parsing: reasonHeader) {
             cdr.reason(q850Cause: q850.cause, text: q850.text)
         }
         if let cancelledAt {
-            cdr.endAttempt(code: response?.statusCode, reason: response?.reasonPhrase, outcome: .cancelled, at: now)
-            finish(finalCode: 487, reason: "Request Terminated", releasedBy: .customer, cause: .cancel, at: cancelledAt)
+            cdr.endAttempt(number: attempt.number, code: response?.statusCode, reason: response?.reasonPhrase, outcome: .cancelled, at: now)
+            bidEnded(attempt, outcome: "cancelled", asked: nil, at: now)
+            if liveAttempts.isEmpty {
+                finish(finalCode: 487, reason: "Request Terminated", releasedBy: .customer, cause: .cancel, at: cancelledAt)
+            }
             return
         }
+        // A counter-offer: a new round to the same provider when the ask still leaves the minimum spread.
+        if let response, let next = counterOffer(response, attempt: attempt, at: now) {
+            cdr.endAttempt(number: attempt.number, code: response.statusCode, reason: response.reasonPhrase, outcome: .failedOver, at: now)
+            startAttempt(next, parallel: true)
+            if !liveAttempts.isEmpty { return }
+        } else {
+            bidEnded(attempt, outcome: "declined", asked: nil, at: now)
+        }
         lastFailure = (code, reason)
-        let failover = Self.allowsFailover(code) && !remainingProviders.isEmpty && phase == .routing
+        // Forks of the same group still running: their answers decide.
+        let siblingsRunning = !liveAttempts.isEmpty
+        let failover = siblingsRunning || (Self.allowsFailover(code) && !pendingGroups.isEmpty && phase == .routing)
         let outcome: AttemptOutcome = failover ? .failedOver : (timedOut ? .timeout : .failed)
-        cdr.endAttempt(code: response?.statusCode, reason: response?.reasonPhrase ?? reason, outcome: outcome, at: now)
+        cdr.endAttempt(number: attempt.number, code: response?.statusCode, reason: response?.reasonPhrase ?? reason, outcome: outcome, at: now)
+        if siblingsRunning {
+            return
+        }
         if failover {
-            tryNextProvider()
+            tryNextGroup()
         } else if let response {
-            respondToCustomer(MessageFactory.relayed(response, to: aRequest, toTag: aToTag, local: nil, userAgent: userAgent))
+            respondToCustomer(MessageFactory.relayed(BFHeaders.withoutNegotiation(response), to: aRequest, toTag: aToTag, local: nil, userAgent: userAgent))
             finish(finalCode: code, reason: response.reasonPhrase, releasedBy: .provider, cause: .failure, at: now)
         } else {
             failCustomer()
@@ -217,26 +307,29 @@ extension B2BUASession {
         finish(finalCode: code, reason: reason, releasedBy: releasedBy, cause: cause)
     }
 
-    /// RFC-style serial failover: 408, 5xx and 6xx except 603 Decline move on to the next provider.
+    /// RFC-style failover: 408, 5xx and 6xx except 603 Decline move on to the next group; so does 488 (a price the
+    /// provider would not take is a provider we cannot use, not the customer's problem).
     static func allowsFailover(_ code: Int) -> Bool {
-        code == 408 || (500...599).contains(code) || ((600...699).contains(code) && code != 603)
+        code == 408 || code == 488 || (500...599).contains(code) || ((600...699).contains(code) && code != 603)
     }
 
-    /// CANCEL from the customer (or BYE before answer): 487 now, CANCEL the provider leg.
+    /// CANCEL from the customer (or BYE before answer): 487 now, CANCEL every live provider leg.
     func customerCancelled() {
         guard phase == .routing, cancelledAt == nil else { return }
         let now = engine.now()
         cancelledAt = now
         respondToCustomer(local: 487)
-        guard let attempt, !attempt.finished else {
+        guard !liveAttempts.isEmpty else {
             finish(finalCode: 487, reason: "Request Terminated", releasedBy: .customer, cause: .cancel, at: now)
             return
         }
-        if attempt.receivedProvisional {
-            sendCancel(for: attempt)
-        } else {
-            // RFC 3261 §9.1: no CANCEL before a provisional; send it when one arrives.
-            attempt.cancelRequested = true
+        for attempt in liveAttempts {
+            if attempt.receivedProvisional {
+                sendCancel(for: attempt)
+            } else {
+                // RFC 3261 §9.1: no CANCEL before a provisional; send it when one arrives.
+                attempt.cancelRequested = true
+            }
         }
     }
 
@@ -270,6 +363,15 @@ extension B2BUASession {
     /// ACK and BYE an answer we cannot use (a stale attempt answered late).
     private func acknowledgeAndHangUp(_ response: SIPResponse, attempt: ProviderAttempt) {
         attempt.hangUpUnwantedAnswer(response, engine: engine)
+    }
+
+    /// Feeds the provider's health window (ASR, PDD, latency) used by LCR.
+    private func recordHealth(of attempt: ProviderAttempt, answered: Bool, at now: Int64) {
+        let started = attempt.startedAt ?? now
+        engine.recordProviderAttempt(
+            attempt.provider.id, answered: answered, startedAt: started,
+            firstProvisionalAt: attempt.firstProvisionalAt, endedAt: now
+        )
     }
 
     static func contactURI(_ header: String?) -> SIPURI? {

@@ -31,8 +31,16 @@ final class B2BUASession {
     let isInvite: Bool
     var cdr: CdrBuilder
     var phase: Phase = .routing
-    var remainingProviders: [ProviderTarget]
-    var attempt: ProviderAttempt?
+    /// What rating decided: bid groups, the customer's rate, the routing path.
+    let route: SessionRoute
+    /// Bid groups not tried yet.
+    var pendingGroups: [[PlannedProvider]]
+    /// Attempts waiting for a final response: one, or the forks of a parallel bid group.
+    var liveAttempts: [ProviderAttempt] = []
+    /// The attempt whose 2xx the customer got.
+    var winner: ProviderAttempt?
+    /// Bidding per provider (the negotiation id is constant across that provider's rounds).
+    var negotiations: [String: Negotiation] = [:]
     var attemptCount = 0
     var providerCallIDs: [String] = []
     var lastFailure: (code: Int, reason: String)?
@@ -47,8 +55,13 @@ final class B2BUASession {
     var maxDurationTimer: Scheduled<Void>?
     var sessionRefreshTimer: Scheduled<Void>?
     var sessionInterval: Duration?
+    /// The RTCP summary an endpoint reported on its BYE, for the quality envelope.
+    var mediaStatistics: CanonicalJSON?
 
-    init(engine: NodeEngine, id: String, customer: CustomerTrunk, request: SIPRequest, source: SIPSource, server: ServerTransactionDriver) {
+    init(
+        engine: NodeEngine, id: String, customer: CustomerTrunk, request: SIPRequest, source: SIPSource,
+        server: ServerTransactionDriver, route: SessionRoute
+    ) {
         self.engine = engine
         self.id = id
         self.customer = customer
@@ -58,7 +71,8 @@ final class B2BUASession {
         self.aToTag = engine.ids.tag()
         self.aCallID = request.callID ?? ""
         self.isInvite = request.method == .invite
-        self.remainingProviders = engine.providers
+        self.route = route
+        self.pendingGroups = route.groups
         self.answerRetransmission = UAS2xxRetransmission(timers: engine.transactionTimers)
         let local = engine.localAddress(for: source.transport)
         let aLeg = CallLeg(
@@ -76,7 +90,7 @@ final class B2BUASession {
         self.cdr = CdrBuilder(
             nodeID: engine.configuration.nodeID,
             sessionID: id,
-            service: request.method == .invite ? .voice : .message,
+            service: Self.service(of: request),
             setupAt: engine.now(),
             customerID: customer.id,
             aLeg: aLeg
@@ -92,7 +106,19 @@ final class B2BUASession {
             _ = self
         }
         aServer.start()
-        tryNextProvider()
+        cdr.routing = route.routingFields
+        if route.groups.isEmpty && route.customerMatch != nil {
+            // Rated, and every provider was excluded (price, spread, capacity): nobody to carry it.
+            lastFailure = (503, "Service Unavailable (no provider)")
+        }
+        tryNextGroup()
+    }
+
+    /// Voice, video (an SDP offer with a video stream) or message.
+    static func service(of request: SIPRequest) -> ServiceKind {
+        guard request.method == .invite else { return .message }
+        let body = String(decoding: request.body.readableBytesView, as: UTF8.self)
+        return body.contains("\nm=video ") || body.hasPrefix("m=video ") ? .video : .voice
     }
 
     /// Responds to the customer through its server transaction.
@@ -110,11 +136,17 @@ final class B2BUASession {
         phase = .ended
         maxDurationTimer?.cancel()
         sessionRefreshTimer?.cancel()
-        attempt?.cancelTimers()
+        let now = time ?? engine.now()
+        for attempt in liveAttempts {
+            bidEnded(attempt, outcome: "cancelled", asked: nil, at: now)
+            retire(attempt)
+        }
+        if let winner { releaseCapacity(of: winner) }
         for (_, timer) in answerRetransmissionTimers { timer.cancel() }
         answerRetransmissionTimers.removeAll()
+        rate(endingAt: now, finalCode: finalCode)
         do {
-            let records = try cdr.finish(finalCode: finalCode, reason: reason, releasedBy: releasedBy, cause: cause, at: time ?? engine.now())
+            let records = try cdr.finish(finalCode: finalCode, reason: reason, releasedBy: releasedBy, cause: cause, at: now)
             engine.sessionEnded(self, records: records)
         } catch {
             engine.logger.error("CDR could not be finished", metadata: ["session": "\(id)", "error": "\(error)"])

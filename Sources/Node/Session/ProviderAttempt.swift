@@ -6,7 +6,9 @@ import SIPTransport
 /// One outbound try towards one provider.
 final class ProviderAttempt {
     let number: Int
-    let provider: ProviderTarget
+    /// The provider and what rating planned for it.
+    let planned: PlannedProvider
+    var provider: ProviderTarget { planned.target }
     let callID: String
     let fromTag: String
     let request: SIPRequest
@@ -19,10 +21,19 @@ final class ProviderAttempt {
     var hungUp = false
     /// Provider timeout until the first provisional, then ring timeout until the answer.
     var timer: Scheduled<Void>?
+    /// The bid this attempt's request carried; nil for a provider that is not negotiated with.
+    var negotiation: Negotiation?
+    /// Its round is in the bid log already.
+    var bidLogged = false
+    /// Its provider capacity slot was given back.
+    var capacityReleased = false
+    /// When the request left and the first provisional came (UTC µs), for the provider's health window.
+    var startedAt: Int64?
+    var firstProvisionalAt: Int64?
 
-    init(number: Int, provider: ProviderTarget, callID: String, fromTag: String, request: SIPRequest) {
+    init(number: Int, planned: PlannedProvider, callID: String, fromTag: String, request: SIPRequest) {
         self.number = number
-        self.provider = provider
+        self.planned = planned
         self.callID = callID
         self.fromTag = fromTag
         self.request = request

@@ -29,6 +29,8 @@ public struct AttemptRecord: CanonicalRecord, Equatable {
     public let reason: String?
     /// How the attempt ended.
     public let outcome: AttemptOutcome
+    /// The Receipt GUID this attempt's provider proposed in its 2xx; `voided` for a losing parallel leg.
+    public let receipt: Receipt?
 
     /// Creates an attempt record.
     public init(
@@ -44,7 +46,8 @@ public struct AttemptRecord: CanonicalRecord, Equatable {
         endMicros: Int64,
         responseCode: Int?,
         reason: String?,
-        outcome: AttemptOutcome
+        outcome: AttemptOutcome,
+        receipt: Receipt? = nil
     ) {
         self.recordID = recordID
         self.nodeID = nodeID
@@ -59,6 +62,7 @@ public struct AttemptRecord: CanonicalRecord, Equatable {
         self.responseCode = responseCode
         self.reason = reason
         self.outcome = outcome
+        self.receipt = receipt
     }
 
     /// The attempt as a canonical JSON object; nil fields are omitted.
@@ -78,6 +82,7 @@ public struct AttemptRecord: CanonicalRecord, Equatable {
             "response_code": responseCode.map(CanonicalJSON.integer),
             "reason": reason.map(CanonicalJSON.string),
             "outcome": .string(outcome.rawValue),
+            "receipt": receipt?.canonicalJSON(),
         ])
     }
 }

@@ -126,7 +126,7 @@ public struct CallDetailRecord: CanonicalRecord, Equatable {
     }
 
     // Whole milliseconds, truncated; a wall clock stepped backwards yields 0, never a negative span.
-    static func milliseconds(from start: Int64, to end: Int64) -> Int64 {
+    public static func milliseconds(from start: Int64, to end: Int64) -> Int64 {
         max(0, end - start) / 1_000
     }
 }

@@ -76,7 +76,11 @@ final class EngineHarness {
     let engine: NodeEngine
     private var taken = 0
 
-    init(_ configure: (inout NodeConfiguration) -> Void = { _ in }) {
+    /// `rating` builds the engine's RatingBook from the final configuration (nil: every session unrated).
+    init(
+        _ configure: (inout NodeConfiguration) -> Void = { _ in },
+        rating: ((NodeConfiguration, Int64) throws -> RatingBook)? = nil
+    ) {
         var configuration = NodeConfiguration(
             nodeID: "node1",
             listen: [ListenAddress(transport: .udp, host: "127.0.0.1", port: 5060)],
@@ -92,9 +96,16 @@ final class EngineHarness {
             ProviderTarget(id: "p1", host: "127.0.0.1", port: 5080, destination: SIPDestination(transport: .udp, address: Self.p1Address)),
             ProviderTarget(id: "p2", host: "127.0.0.1", port: 5081, destination: SIPDestination(transport: .udp, address: Self.p2Address)),
         ]
+        let book: RatingBook?
+        do {
+            book = try rating?(configuration, Self.startMicros)
+        } catch {
+            Issue.record("rating book: \(error)")
+            book = nil
+        }
         engine = NodeEngine(
             configuration: configuration, transport: transport, sink: sink, clock: clock, providers: providers,
-            logger: Logger(label: "engine-tests")
+            logger: Logger(label: "engine-tests"), rating: book
         )
         engine.listenersBound()
     }

@@ -1,0 +1,54 @@
+import Logging
+import Rating
+import Records
+
+// The rated CDR: the price in three directions and the quality envelope, computed once, when the session ends.
+extension B2BUASession {
+    /// Prices the session (customer charge, provider cost, spread) with the carrying provider's deck rate, or the
+    /// rate agreed in negotiation, and fills the quality envelope. An unrated session gets only the envelope.
+    func rate(endingAt end: Int64, finalCode: Int) {
+        cdr.quality = qualityEnvelope(endingAt: end, finalCode: finalCode)
+        guard let customerMatch = route.customerMatch, let carrier = winner, let providerMatch = carrier.planned.match else {
+            return
+        }
+        let usage: Usage
+        switch cdr.service {
+        case .voice, .video:
+            usage = .voice(durationMilliseconds: cdr.durationMillis(endingAt: end))
+        case .message:
+            // A message is charged when it was delivered (2xx), like a call is only charged when answered.
+            usage = .messages(count: winner == nil ? 0 : 1)
+        }
+        let agreed = negotiations[carrier.provider.id].map(\.bid)
+        do {
+            let price = try RatedPrice.rate(usage, customer: customerMatch, provider: providerMatch, negotiatedProviderRate: agreed)
+            cdr.rating = .object(CanonicalJSON.fields(price.fields))
+        } catch {
+            // A deck pair that cannot be priced together (units, currencies) is a configuration error: the CDR says
+            // so instead of carrying a made-up price.
+            cdr.rating = .object(["error": .string(error.reason)])
+            engine.logger.error("session could not be rated", metadata: ["session": "\(id)", "error": "\(error)"])
+        }
+    }
+
+    /// Voice and video: PDD, setup time and the media statistics an endpoint reported on BYE; message: delivery
+    /// latency and final status.
+    private func qualityEnvelope(endingAt end: Int64, finalCode: Int) -> CanonicalJSON {
+        switch cdr.service {
+        case .voice, .video:
+            var fields: [String: CanonicalJSON?] = [
+                "pdd_ms": cdr.firstRingingMicros.map { .integer(CallDetailRecord.milliseconds(from: cdr.setupMicros, to: $0)) },
+                "setup_ms": cdr.answerMicros.map { .integer(CallDetailRecord.milliseconds(from: cdr.setupMicros, to: $0)) },
+            ]
+            if let mediaStatistics {
+                fields["media"] = mediaStatistics
+            }
+            return .object(omittingNil: fields)
+        case .message:
+            return .object([
+                "delivery_ms": .integer(CallDetailRecord.milliseconds(from: cdr.setupMicros, to: end)),
+                "final_status": .integer(finalCode),
+            ])
+        }
+    }
+}

@@ -1,0 +1,204 @@
+import NIOCore
+@testable import Node
+import Records
+import RecordStore
+import SIPCore
+import Testing
+
+/// Rated sessions event by event: bids on the INVITE, a counter-offer round, the Receipt GUID through 2xx, ACK and
+/// BYE, and the price in three directions.
+@Suite struct NegotiationAndReceiptTests {
+    @Test func aCounterOfferStartsASecondRoundAndTheConfirmedReceiptRidesOnEveryLaterRequest() throws {
+        // c1 pays 0.015/min; p1 costs 0.010, p2 0.012: two bid groups, p1 first.
+        let folder = try RatedDecks.write(p1: "0.010000", p2: "0.012000")
+        let node = RatedDecks.harness(folder) { $0.rating.minimumSpreadMicros = 2_000 }
+        var customer = CustomerCall()
+        let invite1 = try #require(node.startCall(customer))
+        #expect(node.takeSent().routed == [])
+        let negotiationID = try #require(invite1.headers[SIPHeaderName("X-BF-Negotiation-ID")])
+        #expect(invite1.headers[SIPHeaderName("X-BF-Bid-Price")] == "0.010000")
+        #expect(invite1.headers[SIPHeaderName("X-BF-Bid-Round")] == "1")
+        #expect(invite1.headers[SIPHeaderName("X-BF-MaxBidRnd")] == "3")
+        #expect(invite1.headers[SIPHeaderName("X-BF-Price-Unit")] == "per-min")
+
+        // p1 asks 0.0125: still 0.0025 below the customer's rate (minimum spread 0.002) → round 2 at 0.0125.
+        node.advance(by: .milliseconds(50))
+        node.receive(Reply.to(invite1, 488, headers: [("X-BF-Ask-Price", "0.0125")]), from: EngineHarness.p1Address)
+        var sent = node.takeSent()
+        #expect(sent.routed == ["ACK→5080", "INVITE→5080"])
+        let invite2 = try #require(sent[1].request)
+        #expect(invite2.headers[SIPHeaderName("X-BF-Negotiation-ID")] == negotiationID)
+        #expect(invite2.headers[SIPHeaderName("X-BF-Bid-Round")] == "2")
+        #expect(invite2.headers[SIPHeaderName("X-BF-Bid-Price")] == "0.012500")
+        #expect(invite2.callID != invite1.callID)
+
+        node.advance(by: .milliseconds(50))
+        node.receive(
+            Reply.to(invite2, 200, headers: [("X-BF-Receipt", "R-7f3a")], body: Reply.answer), from: EngineHarness.p1Address
+        )
+        sent = node.takeSent()
+        // The provider's ACK waits for the customer's binding echo.
+        #expect(sent.routed == ["200→5070"])
+        let answer = try #require(sent[0].response)
+        #expect(answer.headers[SIPHeaderName("X-BF-Receipt")] == "R-7f3a")
+        customer.toTag = answer.to?.tag
+
+        var ack = customer.ack()
+        ack.headers.append("X-BF-Receipt", "R-7f3a")
+        node.receive(ack)
+        sent = node.takeSent()
+        #expect(sent.routed == ["ACK→5080"])
+        #expect(sent[0].request?.headers[SIPHeaderName("X-BF-Receipt")] == "R-7f3a")
+
+        // 61 s of talk: 6/6 increments bill 66 s.
+        node.advance(by: .seconds(61))
+        node.receive(customer.bye())
+        sent = node.takeSent()
+        #expect(sent.routed == ["200→5070", "BYE→5080"])
+        #expect(sent[1].request?.headers[SIPHeaderName("X-BF-Receipt")] == "R-7f3a")
+
+        let records = try #require(node.sink.emitted.first)
+        #expect(node.sink.emitted.count == 1)
+        #expect(records.cdr.receipt == Receipt(guid: "R-7f3a", state: .confirmed, providerID: "p1"))
+        #expect(records.bidLog.map(\.round) == [1, 2])
+        #expect(records.bidLog.map(\.outcome) == ["counter_accepted", "accepted"])
+        #expect(records.bidLog.map(\.asked) == ["0.012500", nil])
+        #expect(Set(records.bidLog.map(\.negotiationID)) == [negotiationID])
+        guard case .object(let rating)? = records.cdr.rating,
+              case .object(let customerBlock)? = rating["customer"], case .object(let providerBlock)? = rating["provider"]
+        else {
+            Issue.record("no rating block: \(String(describing: records.cdr.rating))")
+            return
+        }
+        // 66 s × 0.015/60 = 0.0165; 66 s × 0.0125/60 = 0.01375; spread 0.00275.
+        #expect(customerBlock["charge"] == .string("0.016500"))
+        #expect(providerBlock["charge"] == .string("0.013750"))
+        #expect(rating["spread"] == .string("0.002750"))
+        guard case .object(let negotiation)? = records.cdr.negotiation else {
+            Issue.record("no negotiation block")
+            return
+        }
+        #expect(negotiation["rounds"] == .integer(2))
+        #expect(negotiation["agreed_rate"] == .string("0.012500"))
+    }
+
+    @Test(arguments: [("R-1", nil as String?, Receipt.State.missing), ("R-1", "R-2", Receipt.State.mismatch)])
+    func theCustomersACKDecidesTheReceipt(proposed: String, echoed: String?, state: Receipt.State) throws {
+        let folder = try RatedDecks.write(p1: "0.010000", p2: "0.012000")
+        let node = RatedDecks.harness(folder)
+        var customer = CustomerCall()
+        let invite = try #require(node.startCall(customer))
+        node.receive(Reply.to(invite, 200, headers: [("X-BF-Receipt", proposed)], body: Reply.answer), from: EngineHarness.p1Address)
+        customer.toTag = node.takeSent().first?.response?.to?.tag
+        var ack = customer.ack()
+        if let echoed { ack.headers.append("X-BF-Receipt", echoed) }
+        node.receive(ack)
+        let sent = node.takeSent()
+        #expect(sent.routed == ["ACK→5080"])
+        // Only a confirmed receipt is forwarded as binding.
+        #expect(sent[0].request?.headers[SIPHeaderName("X-BF-Receipt")] == nil)
+        node.advance(by: .seconds(1))
+        node.receive(customer.bye())
+        let cdr = try #require(node.sink.cdrs.first)
+        #expect(cdr.receipt?.state == state)
+        #expect(cdr.receipt?.echoed == (state == .mismatch ? echoed : nil))
+    }
+
+    @Test func anAskAboveTheCeilingEndsTheNegotiationAndFailsOverToTheNextGroup() throws {
+        let folder = try RatedDecks.write(p1: "0.010000", p2: "0.012000")
+        let node = RatedDecks.harness(folder) { $0.rating.minimumSpreadMicros = 2_000 }
+        let customer = CustomerCall()
+        let invite1 = try #require(node.startCall(customer))
+        // 0.014 leaves 0.001 < 0.002 minimum spread: refused, p2 (next group) is tried at its deck price.
+        node.receive(Reply.to(invite1, 488, headers: [("X-BF-Ask-Price", "0.014000")]), from: EngineHarness.p1Address)
+        let sent = node.takeSent()
+        #expect(sent.routed == ["ACK→5080", "INVITE→5081"])
+        #expect(sent[1].request?.headers[SIPHeaderName("X-BF-Bid-Price")] == "0.012000")
+        #expect(sent[1].request?.headers[SIPHeaderName("X-BF-Bid-Round")] == "1")
+        node.receive(Reply.to(try #require(sent[1].request), 486), from: EngineHarness.p2Address)
+        let records = try #require(node.sink.emitted.first)
+        #expect(records.bidLog.map(\.outcome) == ["counter_rejected_spread", "declined"])
+        #expect(records.bidLog.map(\.providerID) == ["p1", "p2"])
+        #expect(records.cdr.finalCode == 486)
+    }
+
+    @Test func aParallelGroupForksAndTheFirstAnswerWinsTheOtherIsCancelledAndItsLateAnswerVoided() throws {
+        // 0.0100 and 0.0101 are within the 5 % tolerance: one bid group, both INVITEd at once.
+        let folder = try RatedDecks.write(p1: "0.010000", p2: "0.010100")
+        let node = RatedDecks.harness(folder)
+        var customer = CustomerCall()
+        node.receive(customer.invite())
+        var sent = node.takeSent()
+        #expect(sent.routed.sorted() == ["100→5070", "INVITE→5080", "INVITE→5081"])
+        let toP1 = try #require(sent.first { $0.routed == "INVITE→5080" }?.request)
+        let toP2 = try #require(sent.first { $0.routed == "INVITE→5081" }?.request)
+        node.receive(Reply.to(toP1, 180, toTag: "p1-tag"), from: EngineHarness.p1Address)
+        node.receive(Reply.to(toP2, 180, toTag: "p2-tag"), from: EngineHarness.p2Address)
+        _ = node.takeSent()
+        node.advance(by: .milliseconds(300))
+        node.receive(Reply.to(toP2, 200, toTag: "p2-tag", headers: [("X-BF-Receipt", "R-p2")], body: Reply.answer), from: EngineHarness.p2Address)
+        sent = node.takeSent()
+        #expect(sent.routed.sorted() == ["200→5070", "CANCEL→5080"])
+        customer.toTag = sent.first { $0.routed == "200→5070" }?.response?.to?.tag
+        #expect(sent.first { $0.routed == "200→5070" }?.response?.headers[SIPHeaderName("X-BF-Receipt")] == "R-p2")
+        // p1 answered anyway before its CANCEL landed: ACK and BYE, its receipt voided.
+        node.receive(Reply.to(toP1, 200, toTag: "p1-tag", headers: [("X-BF-Receipt", "R-p1")], body: Reply.answer), from: EngineHarness.p1Address)
+        sent = node.takeSent()
+        #expect(sent.routed == ["ACK→5080", "BYE→5080"])
+
+        var ack = customer.ack()
+        ack.headers.append("X-BF-Receipt", "R-p2")
+        node.receive(ack)
+        node.advance(by: .seconds(2))
+        node.receive(customer.bye())
+        let records = try #require(node.sink.emitted.first)
+        #expect(node.sink.emitted.count == 1)
+        #expect(records.cdr.providerID == "p2")
+        #expect(records.cdr.receipt == Receipt(guid: "R-p2", state: .confirmed, providerID: "p2"))
+        let byProvider = Dictionary(uniqueKeysWithValues: records.attempts.map { ($0.providerID, $0) })
+        #expect(byProvider["p1"]?.outcome == .cancelled)
+        #expect(byProvider["p1"]?.receipt == Receipt(guid: "R-p1", state: .voided, providerID: "p1"))
+        #expect(byProvider["p2"]?.outcome == .answered)
+        #expect(records.bidLog.count == 2)
+        #expect(Set(records.bidLog.map(\.outcome)) == ["accepted", "cancelled"])
+        // Two negotiations, one per provider.
+        #expect(Set(records.bidLog.map(\.negotiationID)).count == 2)
+    }
+
+    @Test func aMessageIsPricedPerMessage() throws {
+        let folder = try RatedDecks.write(p1: "0.010000", p2: "0.012000")
+        let node = RatedDecks.harness(folder)
+        var customer = CustomerCall()
+        customer.method = "MESSAGE"
+        customer.body = "hello"
+        customer.contentType = "text/plain"
+        node.receive(customer.invite())
+        let sent = node.takeSent()
+        let message = try #require(sent.first { $0.routed == "MESSAGE→5080" }?.request)
+        #expect(message.headers[SIPHeaderName("X-BF-Price-Unit")] == "per-msg")
+        node.receive(Reply.to(message, 202, contact: nil), from: EngineHarness.p1Address)
+        let cdr = try #require(node.sink.cdrs.first)
+        #expect(cdr.service == .message)
+        guard case .object(let rating)? = cdr.rating else {
+            Issue.record("no rating")
+            return
+        }
+        #expect(rating["spread"] == .string("0.001500"))
+        guard case .object(let quality)? = cdr.quality else {
+            Issue.record("no quality envelope")
+            return
+        }
+        #expect(quality["final_status"] == .integer(202))
+    }
+
+    @Test func aDestinationOutsideTheCustomersDeckIsRefusedWith404() throws {
+        let folder = try RatedDecks.write(p1: "0.010000", p2: "0.012000")
+        let node = RatedDecks.harness(folder)
+        var customer = CustomerCall()
+        customer.callee = "445551234567"
+        node.receive(customer.invite())
+        let sent = node.takeSent()
+        #expect(sent.routed == ["404→5070"])
+        #expect(node.engine.statistics.refusedUnrated == 1)
+    }
+}
