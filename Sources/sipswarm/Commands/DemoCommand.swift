@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Ledger
 import Logging
+import MQAL
 import NIOCore
 import NIOPosix
 import Node
@@ -108,6 +109,9 @@ struct DemoCommand: AsyncParsableCommand {
         let report = try await customer.run()
         await node.drainAndStop()
         sink.close()
+        // The demo streams to the local backend (DATA/streams/<kind>/), everything durable once the sink closed.
+        let streamed = await StreamPublishers.make(configuration: configuration, sink: sink, logger: logger)
+            .publishDurable(timeout: .seconds(10))
         try await customer.stop()
         try await p1.stop()
         try await p2.stop()
@@ -121,6 +125,9 @@ struct DemoCommand: AsyncParsableCommand {
             cdrFile: sink.cdrFilePath, attemptFile: sink.attemptFilePath
         )
         print(summary.text)
+        let streamedLine = streamed.map { "\($0.kind)=\($0.cursor)" }.joined(separator: " ")
+        let streamedAll = streamed.allSatisfy { $0.lag == 0 && $0.lastError == nil }
+        print("streamed          \(streamed.reduce(0) { $0 + $1.cursor }) records to the local backend (\(streamedLine))\(streamedAll ? "" : ", NOT all: \(streamed.compactMap(\.lastError).first ?? "lag")")")
         // The same check `sipswarm verify` runs: chains, Merkle roots, checkpoint signatures.
         let ledgerIntact: Bool
         do {
@@ -132,7 +139,7 @@ struct DemoCommand: AsyncParsableCommand {
             print("ledger            FAILED: \(error)")
             ledgerIntact = false
         }
-        if !summary.intact || !ledgerIntact {
+        if !summary.intact || !ledgerIntact || !streamedAll {
             throw ExitCode(1)
         }
     }

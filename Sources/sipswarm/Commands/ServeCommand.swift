@@ -1,5 +1,6 @@
 import ArgumentParser
 import Logging
+import MQAL
 import Node
 import Records
 import RecordStore
@@ -68,11 +69,24 @@ struct ServeCommand: AsyncParsableCommand {
             sink.close()
             throw CommandLineFailure.exit("\(error)")
         }
+        // Shut down in reverse: the node drains, the sink writes its last records, the publishers stream them.
+        let publishers = StreamPublishers.make(configuration: configuration, sink: sink, logger: logger)
+        let services: [any Service] = publishers.services + [RecordSinkCloser(sink: sink), node]
         let group = ServiceGroup(
-            configuration: .init(services: [.init(service: node)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            configuration: .init(
+                services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
         )
         try await group.run()
         sink.close()
+        for status in publishers.statuses {
+            logger.info(
+                "stream publisher stopped",
+                metadata: ["stream": "\(status.kind)", "backend": "\(status.backend)", "cursor": "\(status.cursor)", "lag": "\(status.lag)"]
+            )
+        }
         let statistics = await node.statistics()
         logger.info(
             "records flushed",

@@ -1,1 +1,0 @@
-// MQAL: the StreamBackend protocol, LocalBackend, JetStreamBackend and the durable-record publishers (issue 6).
