@@ -22,6 +22,8 @@ public struct NodeConfiguration: Sendable, Hashable {
     public var records: RecordSettings
     /// CDR Restriction thresholds (`[restriction]`).
     public var restriction: RestrictionSettings
+    /// Record streams and their NATS connection (`[streams.*]`, `[nats]`).
+    public var streams: StreamSettings
     /// Rating, least-cost routing and negotiation (`[rating]`).
     public var rating: RatingSettings
 
@@ -45,6 +47,7 @@ public struct NodeConfiguration: Sendable, Hashable {
         ledger: LedgerSettings = LedgerSettings(),
         records: RecordSettings = RecordSettings(),
         restriction: RestrictionSettings = RestrictionSettings(),
+        streams: StreamSettings = StreamSettings(),
         rating: RatingSettings = RatingSettings()
     ) {
         self.nodeID = nodeID
@@ -58,6 +61,7 @@ public struct NodeConfiguration: Sendable, Hashable {
         self.ledger = ledger
         self.records = records
         self.restriction = restriction
+        self.streams = streams
         self.rating = rating
     }
 

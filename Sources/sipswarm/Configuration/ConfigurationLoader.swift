@@ -9,7 +9,7 @@ enum ConfigurationLoader {
     static let maxFileBytes = 1 << 20
 
     // Top-level sections; a new section adds its name here and its decoder beside the others.
-    static let rootKeys = ["node", "sip", "ledger", "records", "restriction", "customers", "providers"]
+    static let rootKeys = ["node", "sip", "ledger", "records", "restriction", "customers", "providers", "streams", "nats"]
 
     static func load(path: String) throws(ConfigurationError) -> NodeConfiguration {
         let text = try ConfigurationFileReader.contents(ofPath: path, maxBytes: Self.maxFileBytes)
@@ -46,6 +46,8 @@ enum ConfigurationLoader {
         var restrictionReader = try root.table("restriction", allowedKeys: Self.restrictionKeys)
         let customerReaders = try root.tableArray("customers", allowedKeys: Self.customerKeys)
         let providerReaders = try root.tableArray("providers", allowedKeys: Self.providerKeys)
+        var streamsReader = try root.table("streams", allowedKeys: StreamSettings.kinds)
+        var natsReader = try root.table("nats", allowedKeys: Self.natsKeys)
         try root.finish()
 
         let node = try Self.decodeNode(&nodeReader)
@@ -55,6 +57,7 @@ enum ConfigurationLoader {
         let restriction = try Self.decodeRestriction(&restrictionReader)
         let customers = try Self.decodeCustomers(customerReaders, root: root)
         let providers = try Self.decodeProviders(providerReaders, root: root)
+        let streams = try Self.decodeStreams(&streamsReader, nats: &natsReader)
 
         return NodeConfiguration(
             nodeID: node.id,
@@ -67,7 +70,8 @@ enum ConfigurationLoader {
             sip: sip,
             ledger: ledger,
             records: records,
-            restriction: restriction
+            restriction: restriction,
+            streams: streams
         )
     }
 
