@@ -137,7 +137,10 @@ final class NodeEngine: SIPTransportDelegate {
         case .bye, .info, .update, .prack, .notify, .refer:
             respondStatelessly(481, to: request, from: source)
             return
-        case .register, .subscribe, .publish, .other, .ack, .cancel:
+        case .publish:
+            receivedPublish(request, from: source)
+            return
+        case .register, .subscribe, .other, .ack, .cancel:
             respondStatelessly(405, to: request, from: source, extra: [("Allow", Self.allowedMethods)])
             return
         }
@@ -296,6 +299,11 @@ final class NodeEngine: SIPTransportDelegate {
 
     func serverTransactionTerminated(_ key: ServerTransactionKey) {
         serverTransactions[key] = nil
+    }
+
+    /// The live session one of whose legs has `callID`.
+    func session(forLegCallID callID: String) -> B2BUASession? {
+        sessionsByALeg[callID] ?? sessionsByBLeg[callID]
     }
 
     func registerProviderLeg(_ callID: String, for session: B2BUASession) {

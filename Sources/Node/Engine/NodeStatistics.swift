@@ -20,6 +20,9 @@ public struct NodeStatistics: Sendable, Equatable {
     public var attempts: UInt64 = 0
     public var failovers: UInt64 = 0
     public var recordsEmitted: UInt64 = 0
+    /// RFC 6035 vq-rtcpxr reports attached to a live session, and those for no live session (accepted, not kept).
+    public var qualityReportsAttached: UInt64 = 0
+    public var qualityReportsUnmatched: UInt64 = 0
 
     public init() {}
 }
