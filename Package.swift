@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/swiftcsv/SwiftCSV", from: "0.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssh", from: "0.15.1"),
     ],
     targets: [
         // Message model, parser and serializer. No I/O.
@@ -75,6 +77,31 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // SFTP v3 client over SSH (swift-nio-ssh): no Swift SFTP package exists here.
+        .target(
+            name: "SFTP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSH", package: "swift-nio-ssh"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Closed record files to long-term storage: durable retry queue, local, S3, Azure Blob, GCS, SFTP exporters.
+        .target(
+            name: "Export",
+            dependencies: [
+                "Records", "RecordStore", "SFTP",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // Sessions (B2BUA), routing, CdrBuilder, configuration model.
         .target(
             name: "Node",
@@ -90,7 +117,7 @@ let package = Package(
         .executableTarget(
             name: "sipswarm",
             dependencies: [
-                "Node", "SIPCore", "Records", "Ledger", "RecordStore", "MQAL", "NATS", "Rating",
+                "Node", "SIPCore", "Records", "Ledger", "RecordStore", "MQAL", "NATS", "Rating", "Export",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -115,6 +142,18 @@ let package = Package(
         ),
         .testTarget(name: "RatingTests", dependencies: ["Rating"]),
         .testTarget(
+            name: "SFTPTests",
+            dependencies: ["SFTP", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOSSH", package: "swift-nio-ssh"), .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .testTarget(
+            name: "ExportTests",
+            dependencies: [
+                "Export", "SFTP", "Records", "RecordStore",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
             name: "MQALTests",
             dependencies: [
                 "MQAL", "NATS", "RecordStore", "Records", "Ledger",
@@ -131,7 +170,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "sipswarmTests", dependencies: ["sipswarm", "Node", "RecordStore", "Ledger", "Records", "MQAL", "Rating"]),
+        .testTarget(name: "sipswarmTests", dependencies: ["sipswarm", "Node", "RecordStore", "Ledger", "Records", "MQAL", "Rating", "Export"]),
         // Start the built `sipswarm` binary and real sipp processes on loopback.
         .testTarget(name: "IntegrationTests", dependencies: ["SIPCore", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
     ]
