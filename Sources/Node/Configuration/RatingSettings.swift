@@ -13,7 +13,7 @@ public struct RatingSettings: Sendable, Hashable {
     public var maxGroupSize: Int
     /// Length of the call each provider is priced at for ranking (`reference_duration_s`).
     public var referenceDurationSeconds: Int64
-    /// Mean PDD at or above this scores zero in the health score; also the budget of a whole cascade (`pdd_budget_ms`).
+    /// Mean PDD at or above this scores zero in the health score (`pdd_budget_ms`).
     public var pddBudget: Duration
     /// Mean signalling latency at or above this scores zero (`latency_budget_ms`).
     public var latencyBudget: Duration

@@ -2,7 +2,7 @@ import Node
 
 // `[[customers]]`: originating carriers recognised by source address.
 extension ConfigurationLoader {
-    static let customerKeys = ["id", "addresses"]
+    static let customerKeys = ["id", "addresses", "rate_deck", "message_rate_deck"]
 
     static func decodeCustomers(
         _ readers: [TOMLTableReader]?,
@@ -43,8 +43,10 @@ extension ConfigurationLoader {
                 owners[prefix] = id
                 prefixes.append(prefix)
             }
+            let rateDeck = try Self.deckPath("rate_deck", reader: &reader)
+            let messageRateDeck = try Self.deckPath("message_rate_deck", reader: &reader)
             try reader.finish()
-            customers.append(CustomerTrunk(id: id, addresses: prefixes))
+            customers.append(CustomerTrunk(id: id, addresses: prefixes, rateDeck: rateDeck, messageRateDeck: messageRateDeck))
         }
         return customers
     }

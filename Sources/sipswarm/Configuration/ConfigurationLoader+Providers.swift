@@ -2,7 +2,9 @@ import Node
 
 // `[[providers]]`: terminating carriers, tried by ascending priority.
 extension ConfigurationLoader {
-    static let providerKeys = ["id", "address", "transport", "priority"]
+    static let providerKeys = [
+        "id", "address", "transport", "priority", "rate_deck", "message_rate_deck", "max_concurrent", "calls_per_second",
+    ]
 
     static func decodeProviders(
         _ readers: [TOMLTableReader]?,
@@ -37,11 +39,28 @@ extension ConfigurationLoader {
                 }
             }
             let priority = try reader.int("priority", default: 1, in: 0...1_000_000, unit: "")
+            let rateDeck = try Self.deckPath("rate_deck", reader: &reader)
+            let messageRateDeck = try Self.deckPath("message_rate_deck", reader: &reader)
+            let maxConcurrent = try Self.optionalInt("max_concurrent", in: 1...1_000_000, unit: "sessions", reader: &reader)
+            let callsPerSecond = try Self.optionalInt("calls_per_second", in: 1...100_000, unit: "calls per second", reader: &reader)
             try reader.finish()
             providers.append(
-                ProviderTrunk(id: id, host: address.host, port: address.port, transport: transport, priority: priority)
+                ProviderTrunk(
+                    id: id, host: address.host, port: address.port, transport: transport, priority: priority,
+                    rateDeck: rateDeck, messageRateDeck: messageRateDeck, maxConcurrent: maxConcurrent, callsPerSecond: callsPerSecond
+                )
             )
         }
         return providers
+    }
+}
+
+extension ConfigurationLoader {
+    // An integer in `range`, or nil when absent: for limits whose absence means "no limit".
+    static func optionalInt(
+        _ key: String, in range: ClosedRange<Int>, unit: String, reader: inout TOMLTableReader
+    ) throws(ConfigurationError) -> Int? {
+        guard try reader.int(key) != nil else { return nil }
+        return try reader.int(key, default: range.lowerBound, in: range, unit: unit)
     }
 }

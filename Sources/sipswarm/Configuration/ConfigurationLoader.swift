@@ -9,7 +9,7 @@ enum ConfigurationLoader {
     static let maxFileBytes = 1 << 20
 
     // Top-level sections; a new section adds its name here and its decoder beside the others.
-    static let rootKeys = ["node", "sip", "ledger", "records", "restriction", "customers", "providers", "streams", "nats"]
+    static let rootKeys = ["node", "sip", "ledger", "records", "restriction", "customers", "providers", "rating", "streams", "nats"]
 
     static func load(path: String) throws(ConfigurationError) -> NodeConfiguration {
         let text = try ConfigurationFileReader.contents(ofPath: path, maxBytes: Self.maxFileBytes)
@@ -17,7 +17,10 @@ enum ConfigurationLoader {
     }
 
     static func load(tomlString: String, fileName: String) throws(ConfigurationError) -> NodeConfiguration {
-        try Self.decode(tomlString: tomlString, context: TOMLDecodingContext(fileName: fileName))
+        let configuration = try Self.decode(tomlString: tomlString, context: TOMLDecodingContext(fileName: fileName))
+        // Decks are files of their own; checked here, not in `decode`, so `knownKeyPaths` reads no deck.
+        try Self.validateRateDecks(configuration, fileName: fileName)
+        return configuration
     }
 
     // Every key path the decoders know, indices written `[]` (e.g. `providers[].address`).
@@ -44,6 +47,7 @@ enum ConfigurationLoader {
         var ledgerReader = try root.table("ledger", allowedKeys: Self.ledgerKeys)
         var recordsReader = try root.table("records", allowedKeys: Self.recordsKeys)
         var restrictionReader = try root.table("restriction", allowedKeys: Self.restrictionKeys)
+        var ratingReader = try root.table("rating", allowedKeys: Self.ratingKeys)
         let customerReaders = try root.tableArray("customers", allowedKeys: Self.customerKeys)
         let providerReaders = try root.tableArray("providers", allowedKeys: Self.providerKeys)
         var streamsReader = try root.table("streams", allowedKeys: StreamSettings.kinds)
@@ -55,6 +59,7 @@ enum ConfigurationLoader {
         let ledger = try Self.decodeLedger(&ledgerReader)
         let records = try Self.decodeRecords(&recordsReader)
         let restriction = try Self.decodeRestriction(&restrictionReader)
+        let rating = try Self.decodeRating(&ratingReader)
         let customers = try Self.decodeCustomers(customerReaders, root: root)
         let providers = try Self.decodeProviders(providerReaders, root: root)
         let streams = try Self.decodeStreams(&streamsReader, nats: &natsReader)
@@ -71,7 +76,8 @@ enum ConfigurationLoader {
             ledger: ledger,
             records: records,
             restriction: restriction,
-            streams: streams
+            streams: streams,
+            rating: rating
         )
     }
 

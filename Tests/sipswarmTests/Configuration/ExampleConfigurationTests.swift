@@ -15,7 +15,13 @@ private let packageRoot = URL(fileURLWithPath: #filePath)
 
     @Test func loopbackExampleLoadsAsTheBuiltInDefault() throws {
         let configuration = try ConfigurationLoader.load(path: self.examplePath)
-        #expect(configuration == NodeConfiguration.loopbackDefault)
+        // The built-in default has no decks (the demo runs from any folder); all else is the same.
+        var unrated = configuration
+        unrated.customers = unrated.customers.map { CustomerTrunk(id: $0.id, addresses: $0.addresses) }
+        unrated.providers = unrated.providers.map {
+            ProviderTrunk(id: $0.id, host: $0.host, port: $0.port, transport: $0.transport, priority: $0.priority)
+        }
+        #expect(unrated == NodeConfiguration.loopbackDefault)
         #expect(configuration.nodeID == "node1")
         #expect(configuration.listen == [
             ListenAddress(transport: .udp, host: "127.0.0.1", port: 5060),
@@ -32,6 +38,19 @@ private let packageRoot = URL(fileURLWithPath: #filePath)
         #expect(configuration.sip == SIPSettings())
         #expect(configuration.records == RecordSettings())
         #expect(configuration.restriction == RestrictionSettings())
+        #expect(configuration.rating == RatingSettings())
+        let rates = packageRoot.appendingPathComponent("examples/rates").path
+        #expect(configuration.customers.first?.rateDeck == rates + "/c1.csv")
+        #expect(configuration.customers.first?.messageRateDeck == rates + "/c1-msg.csv")
+        #expect(configuration.providers.map(\.rateDeck) == [rates + "/p1.csv", rates + "/p2.csv"])
+        #expect(configuration.providers.map(\.messageRateDeck) == [rates + "/p1-msg.csv", rates + "/p2-msg.csv"])
+    }
+
+    @Test func parallelExampleLoadsWithItsDecks() throws {
+        let configuration = try ConfigurationLoader.load(path: packageRoot.appendingPathComponent("examples/parallel.toml").path)
+        let rates = packageRoot.appendingPathComponent("examples/rates").path
+        #expect(configuration.providers.map(\.rateDeck) == [rates + "/p1.csv", rates + "/p2-near.csv"])
+        #expect(configuration.rating == RatingSettings())
     }
 
     // The example promises every key with its default; the loader knows which keys exist.
