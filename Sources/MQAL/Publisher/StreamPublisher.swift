@@ -121,6 +121,8 @@ public final class StreamPublisher: Service, Sendable {
             failures += 1
             let wait = min(backoff(after: failures), deadline - ContinuousClock.now)
             try? await Task.sleep(for: wait)
+            // Past the deadline the last real failure stays the reported one.
+            guard ContinuousClock.now < deadline else { return }
         }
     }
 

@@ -1,1 +1,0 @@
-// Unit and integration tests of the MQAL target (issue 6).
