@@ -16,4 +16,13 @@ enum Ports {
     static let providerBye = 25_500
     static let robustness = 25_600
     static let startup = 25_700
+    /// Rated calls (`Rating/`), 25 ports each: node at +0, providers at +5 and +6, customer at +10.
+    /// (26 700-27 299 belong to the NATS and MQAL tests.)
+    static let ratedReceiptConfirmed = 27_300
+    static let ratedReceiptMissing = 27_325
+    static let ratedCounterOffer = 27_350
+    static let ratedParallelCancel = 27_375
+    static let ratedParallelVoided = 27_400
+    static let ratedMessage = 27_425
+    static let ratedUnknownDestination = 27_450
 }

@@ -19,8 +19,13 @@ struct SippOptions {
     var rate: Int?
     /// Hard wall-clock bound for the whole sipp run.
     var timeLimitSeconds: Int = 60
+    /// `-s`: the service, the user part of the Request-URI a UAC dials (`[service]`); nil keeps sipp's default.
+    var service: String? = nil
+    /// Writes every message sent and received (`-trace_msg`) and the scenario's `<log>` lines
+    /// (`-trace_logs`) beside the stats, as `<name>-messages.log` and `<name>-logs.log`.
+    var traceMessages = false
 
-    func arguments(statsFile: String, errorFile: String) -> [String] {
+    func arguments(statsFile: String, errorFile: String, messageFile: String? = nil, logFile: String? = nil) -> [String] {
         var args = ["-k", "5", "\(timeLimitSeconds)", TestEnvironment.sippBinary]
         args += ["-sf", TestEnvironment.scenario(scenario)]
         if let remote {
@@ -30,6 +35,12 @@ struct SippOptions {
         args += ["-m", "\(calls)"]
         if let rate {
             args += ["-r", "\(rate)"]
+        }
+        if let service {
+            args += ["-s", service]
+        }
+        if traceMessages, let messageFile, let logFile {
+            args += ["-trace_msg", "-message_file", messageFile, "-trace_logs", "-log_file", logFile]
         }
         // A response that never comes fails the call instead of hanging it (TCP has no retransmits).
         args += ["-recv_timeout", "15000"]
@@ -69,7 +80,10 @@ final class SippProcess {
         child = try ChildProcess(
             name: name,
             executable: TestEnvironment.timeoutBinary,
-            arguments: options.arguments(statsFile: statsURL.path, errorFile: errorURL.path),
+            arguments: options.arguments(
+                statsFile: statsURL.path, errorFile: errorURL.path,
+                messageFile: directory.file("\(name)-messages.log").path, logFile: directory.file("\(name)-logs.log").path
+            ),
             directory: directory.url,
             ownsProcessGroup: true
         )
