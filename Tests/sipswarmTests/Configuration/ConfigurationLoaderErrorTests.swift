@@ -82,7 +82,8 @@ private func withoutProviders() -> String {
 
     static let badInputs: [BadInput] = [
         // Unknown keys, top level (including sections later versions will add) and nested.
-        BadInput(prepend("[streams]\nx = 1\n"), "streams", .unknownKey),
+        BadInput(prepend("[audit]\nx = 1\n"), "audit", .unknownKey),
+        BadInput(prepend("[streams]\nx = 1\n"), "streams.x", .unknownKey),
         BadInput(prepend("[records]\nx = 1\n"), "records.x", .unknownKey),
         BadInput(prepend("colour = \"blue\"\n"), "colour", .unknownKey),
         BadInput(edit("[node]\n", "[node]\nport = 5060\n"), "node.port", .unknownKey),
@@ -91,7 +92,7 @@ private func withoutProviders() -> String {
         BadInput(append("\nweight = 3\n"), "providers[1].weight", .unknownKey),
         // A misspelt required key is reported as the unknown key, not as the missing one.
         BadInput(edit("id = \"n1\"", "ide = \"n1\""), "node.ide", .unknownKey),
-        BadInput("[nats]\nurl = \"x\"\n" + withoutProviders(), "nats", .unknownKey),
+        BadInput("[nats]\nurl = \"x\"\n" + withoutProviders(), "nats.url", .unknownKey),
         // Wrong types.
         BadInput(edit("id = \"n1\"", "id = 1"), "node.id", .wrongType),
         BadInput(edit("listen = [\"udp:127.0.0.1:5060\"]", "listen = \"udp:127.0.0.1:5060\""), "node.listen", .wrongType),
