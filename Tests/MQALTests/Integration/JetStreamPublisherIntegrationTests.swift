@@ -49,7 +49,8 @@ import Testing
             entries.append(contentsOf: batch)
         }
         #expect(entries.count == count)
-        let bySeq = entries.sorted { try! MQALFixtures.seq(of: String(decoding: $0.body, as: UTF8.self)) < MQALFixtures.seq(of: String(decoding: $1.body, as: UTF8.self)) }
+        let keyed = try entries.map { (seq: try MQALFixtures.seq(of: String(decoding: $0.body, as: UTF8.self)), entry: $0) }
+        let bySeq = keyed.sorted { $0.seq < $1.seq }.map(\.entry)
         #expect(Set(entries.map(\.messageID)) == Set((1...count).map { "n1.cdr.\($0)" }))
         let lines = try MQALFixtures.chainLines(directory, kind: "cdr")
         #expect(bySeq.map { String(decoding: $0.body, as: UTF8.self) } == Array(lines.prefix(count)))
