@@ -28,6 +28,8 @@ extension B2BUASession {
             decided = Receipt(guid: proposed.guid, state: .mismatch, echoed: other, providerID: proposed.providerID)
         }
         cdr.receipt = decided
+        // The carrying attempt's record tells the same story as the CDR.
+        if let winner { cdr.attemptReceipt(number: winner.number, decided) }
     }
 
     /// The receipt an in-dialog request or the provider's ACK carries: the confirmed GUID only.

@@ -47,17 +47,21 @@ struct DemoCommand: AsyncParsableCommand {
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level: unknown level \"\(logLevel)\"") }
     }
 
+    static let ringTime = Duration.milliseconds(300)
+
     func run() async throws {
         let logger = LogSetup.bootstrap(level: Logger.Level(rawValue: logLevel) ?? .warning)
         let dataDirectory = dataDir ?? NSTemporaryDirectory() + "sipswarm-demo-\(ProcessInfo.processInfo.processIdentifier)"
         // The carriers share NIO's process-wide group; the node runs on its own SIP loop.
         let group = MultiThreadedEventLoopGroup.singleton
 
+        // The providers ring for 300 ms before answering: long enough that a customer's CANCEL after the 180 reaches
+        // them first even on a loaded machine (the CANCEL crosses the node twice), so the summary's counts are stable.
         let p1 = try await SimulatedProvider.start(
-            configuration: .init(name: "p1", answerDelay: .milliseconds(50), rejectEvery: rejectEvery > 0 ? rejectEvery : nil),
+            configuration: .init(name: "p1", answerDelay: Self.ringTime, rejectEvery: rejectEvery > 0 ? rejectEvery : nil),
             group: group, logger: logger
         )
-        let p2 = try await SimulatedProvider.start(configuration: .init(name: "p2", answerDelay: .milliseconds(50)), group: group, logger: logger)
+        let p2 = try await SimulatedProvider.start(configuration: .init(name: "p2", answerDelay: Self.ringTime), group: group, logger: logger)
 
         var configuration = NodeConfiguration.loopbackDefault
         configuration.nodeID = "demo"

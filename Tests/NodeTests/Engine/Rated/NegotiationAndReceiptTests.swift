@@ -60,6 +60,8 @@ import Testing
         let records = try #require(node.sink.emitted.first)
         #expect(node.sink.emitted.count == 1)
         #expect(records.cdr.receipt == Receipt(guid: "R-7f3a", state: .confirmed, providerID: "p1"))
+        // The carrying attempt's record says the same; the round-1 attempt (488) proposed nothing.
+        #expect(records.attempts.map(\.receipt?.state) == [nil, .confirmed])
         #expect(records.bidLog.map(\.round) == [1, 2])
         #expect(records.bidLog.map(\.outcome) == ["counter_accepted", "accepted"])
         #expect(records.bidLog.map(\.asked) == ["0.012500", nil])
