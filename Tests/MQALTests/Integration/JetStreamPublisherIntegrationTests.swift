@@ -70,12 +70,12 @@ import Testing
         let connection = connection(server)
         let publisher = publisher(sink, directory, backend: backend(connection))
         let task = Task { try await publisher.run() }
-        MQALFixtures.emit(0..<500, into: sink)
+        await MQALFixtures.emitAsync(0..<500, into: sink)
         #expect(try await MQALFixtures.eventually { publisher.status.cursor == 500 }, "\(publisher.status)")
         task.cancel()
         try await task.value
         try await expectStreamHoldsChain(server, directory: directory, count: 500)
-        sink.close()
+        await MQALFixtures.close(sink)
         await connection.close()
     }
 
@@ -92,33 +92,33 @@ import Testing
             let connection = connection(server)
             let publisher = publisher(sink, directory, backend: backend(connection))
             let task = Task { try await publisher.run() }
-            MQALFixtures.emit(0..<200, into: sink)
+            await MQALFixtures.emitAsync(0..<200, into: sink)
             #expect(try await MQALFixtures.eventually { publisher.status.cursor == 200 })
             server.kill()
             for round in 0..<6 {
-                MQALFixtures.emit(200 + round * 50..<250 + round * 50, into: sink)
+                await MQALFixtures.emitAsync(200 + round * 50..<250 + round * 50, into: sink)
                 try await Task.sleep(for: .milliseconds(100))
             }
             #expect(try await MQALFixtures.eventually { !publisher.status.available })
             #expect(publisher.status.cursor == 200)
             #expect(publisher.status.lag == 300)
             try await server.start()
-            #expect(try await MQALFixtures.eventually(.seconds(20)) { publisher.status.cursor == 500 }, "\(publisher.status)")
+            #expect(try await MQALFixtures.eventually(.seconds(30)) { publisher.status.cursor == 500 }, "\(publisher.status)")
             task.cancel()
             try await task.value
-            sink.close()
+            await MQALFixtures.close(sink)
             await connection.close()
         }
         try await expectStreamHoldsChain(server, directory: directory, count: 500)
 
         try CursorFile(dataDirectory: directory, backend: "jetstream", destination: "SIPSWARM_CDR", kind: "cdr").store(420)
         let sink = try MQALFixtures.sink(directory)
-        MQALFixtures.emit(500..<600, into: sink)
+        await MQALFixtures.emitAsync(500..<600, into: sink)
         let connection = connection(server)
         let status = await publisher(sink, directory, backend: backend(connection)).publishDurable(timeout: .seconds(10))
         #expect(status.cursor == 600)
         #expect(status.acknowledged == 180)
-        sink.close()
+        await MQALFixtures.close(sink)
         await connection.close()
         try await expectStreamHoldsChain(server, directory: directory, count: 600)
     }
@@ -132,7 +132,7 @@ import Testing
         let connection = connection(server)
         let publisher = publisher(sink, directory, backend: backend(connection))
         let task = Task { try await publisher.run() }
-        MQALFixtures.emit(0..<4000, into: sink)
+        await MQALFixtures.emitAsync(0..<4000, into: sink)
         try await Task.sleep(for: .milliseconds(500))
         #expect(publisher.status.cursor == 0)
         #expect(publisher.status.lag == 4000)
@@ -142,7 +142,7 @@ import Testing
         #expect(try await MQALFixtures.eventually(.seconds(30)) { publisher.status.cursor == 4000 }, "\(publisher.status)")
         task.cancel()
         try await task.value
-        sink.close()
+        await MQALFixtures.close(sink)
         await connection.close()
         try await expectStreamHoldsChain(server, directory: directory, count: 4000)
     }

@@ -59,7 +59,7 @@ final class FlakyBackend: StreamBackend {
         publishers.attach(to: sink)
         let tasks = publishers.publishers.map { publisher in Task { try await publisher.run() } }
         for round in 0..<5 {
-            MQALFixtures.emit(round * 60..<(round + 1) * 60, into: sink)
+            await MQALFixtures.emitAsync(round * 60..<(round + 1) * 60, into: sink)
         }
         let done = try await MQALFixtures.eventually {
             publishers.statuses.allSatisfy { $0.cursor == 300 && $0.lag == 0 }
@@ -67,7 +67,7 @@ final class FlakyBackend: StreamBackend {
         #expect(done, "statuses: \(publishers.statuses)")
         for task in tasks { task.cancel() }
         for task in tasks { try await task.value }
-        sink.close()
+        await MQALFixtures.close(sink)
         for kind in ["cdr", "attempt"] {
             let entries = try LocalStreamReader.readAll(dataDirectory: directory, kind: kind)
             let lines = try MQALFixtures.chainLines(directory, kind: kind)
@@ -82,7 +82,7 @@ final class FlakyBackend: StreamBackend {
     @Test func aFailingRecordHoldsTheCursorUntilItIsAcknowledged() async throws {
         let directory = MQALFixtures.temporaryDirectory()
         let sink = try MQALFixtures.sink(directory)
-        MQALFixtures.emit(0..<40, into: sink)
+        await MQALFixtures.emitAsync(0..<40, into: sink)
         let backend = FlakyBackend(dataDirectory: directory, kind: "cdr", failing: [5])
         let publisher = publisher(sink, directory, kind: "cdr", backend: backend)
         var status = await publisher.publishDurable(timeout: .milliseconds(300))
@@ -102,7 +102,7 @@ final class FlakyBackend: StreamBackend {
         let entries = try LocalStreamReader.readAll(dataDirectory: directory, kind: "cdr")
         #expect(Set(entries.map(\.messageID)).count == 40)
         #expect(entries.count == 40)
-        sink.close()
+        await MQALFixtures.close(sink)
     }
 
     // A new sink and publisher over the same directory (a restart) continue from the persisted cursor; a cursor
@@ -111,16 +111,16 @@ final class FlakyBackend: StreamBackend {
         let directory = MQALFixtures.temporaryDirectory()
         do {
             let sink = try MQALFixtures.sink(directory)
-            MQALFixtures.emit(0..<50, into: sink)
+            await MQALFixtures.emitAsync(0..<50, into: sink)
             let status = await publisher(sink, directory, kind: "cdr", backend: LocalBackend(dataDirectory: directory, kind: "cdr"))
                 .publishDurable(timeout: .seconds(5))
             #expect(status.cursor == 50)
-            sink.close()
+            await MQALFixtures.close(sink)
         }
         // The crash: the stream has 50, the cursor only says 30.
         try CursorFile(dataDirectory: directory, backend: "local", destination: "cdr", kind: "cdr").store(30)
         let sink = try MQALFixtures.sink(directory)
-        MQALFixtures.emit(50..<80, into: sink)
+        await MQALFixtures.emitAsync(50..<80, into: sink)
         let status = await publisher(sink, directory, kind: "cdr", backend: LocalBackend(dataDirectory: directory, kind: "cdr"))
             .publishDurable(timeout: .seconds(5))
         #expect(status.cursor == 80)
@@ -128,6 +128,6 @@ final class FlakyBackend: StreamBackend {
         let entries = try LocalStreamReader.readAll(dataDirectory: directory, kind: "cdr")
         #expect(entries.map(\.messageID) == (1...80).map { "n1.cdr.\($0)" })
         #expect(entries.map { String(decoding: $0.body, as: UTF8.self) } == (try MQALFixtures.chainLines(directory, kind: "cdr")))
-        sink.close()
+        await MQALFixtures.close(sink)
     }
 }

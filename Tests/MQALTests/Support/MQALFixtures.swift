@@ -45,6 +45,26 @@ enum MQALFixtures {
         sink.flush()
     }
 
+    /// `emit` on a thread of its own: `flush()` blocks, and a blocked thread of the small cooperative pool
+    /// (two on this machine) stalls every other test running beside it.
+    static func emitAsync(_ range: Range<Int>, into sink: JSONLinesRecordSink) async {
+        await offPool { emit(range, into: sink) }
+    }
+
+    /// `close()` off the cooperative pool, for the same reason.
+    static func close(_ sink: JSONLinesRecordSink) async {
+        await offPool { sink.close() }
+    }
+
+    static func offPool(_ body: @escaping @Sendable () -> Void) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Thread {
+                body()
+                continuation.resume()
+            }.start()
+        }
+    }
+
     /// Every line of a kind's chain, in seq order (files ordered by their first record).
     static func chainLines(_ dataDirectory: String, kind: String) throws -> [String] {
         let directory = dataDirectory + "/" + kind
@@ -65,7 +85,7 @@ enum MQALFixtures {
     }
 
     /// Polls `condition` until true or `timeout`.
-    static func eventually(_ timeout: Duration = .seconds(10), _ condition: () async throws -> Bool) async throws -> Bool {
+    static func eventually(_ timeout: Duration = .seconds(30), _ condition: () async throws -> Bool) async throws -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if try await condition() { return true }

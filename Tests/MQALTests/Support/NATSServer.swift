@@ -55,7 +55,8 @@ final class NATSServer {
         process.standardError = log
         try process.run()
         self.process = process
-        let deadline = ContinuousClock.now + .seconds(10)
+        // Generous: a loaded machine (the whole suite in parallel on two cores) can be slow to run the first connect.
+        let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline, process.isRunning {
             if let client = try? await NATSClient.connect(urls: [url]) {
                 await client.close()
