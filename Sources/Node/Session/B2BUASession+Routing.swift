@@ -11,6 +11,12 @@ extension B2BUASession {
     /// Starts the next bid group, or answers the customer with the last failure when none is left.
     func tryNextGroup() {
         guard phase == .routing, cancelledAt == nil else { return }
+        if pddBudgetSpent {
+            // The whole cascade lives inside the PDD budget: past it, the customer hears the last failure now
+            // rather than ringing later through a group it would no longer wait for.
+            pendingGroups.removeAll()
+            cdr.routing = Self.noting(budgetSpent: true, in: cdr.routing)
+        }
         while liveAttempts.isEmpty {
             guard !pendingGroups.isEmpty else {
                 failCustomer()
@@ -74,6 +80,19 @@ extension B2BUASession {
                 attempt.abandonedLegReceived(response, engine: engine)
             }
         }
+    }
+
+    /// A rated session that has tried a group and still has no provisional after `[rating] pdd_budget_ms`.
+    private var pddBudgetSpent: Bool {
+        guard route.customerMatch != nil, attemptCount > 0, cdr.firstProvisionalMicros == nil, !pendingGroups.isEmpty else { return false }
+        let (seconds, attoseconds) = engine.configuration.rating.pddBudget.components
+        return engine.now() - cdr.setupMicros >= seconds * 1_000_000 + attoseconds / 1_000_000_000_000
+    }
+
+    private static func noting(budgetSpent: Bool, in routing: CanonicalJSON?) -> CanonicalJSON? {
+        guard case .object(var fields)? = routing else { return routing }
+        fields["pdd_budget_spent"] = .bool(budgetSpent)
+        return .object(fields)
     }
 
     func isLive(_ attempt: ProviderAttempt) -> Bool {

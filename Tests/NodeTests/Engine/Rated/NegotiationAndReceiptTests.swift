@@ -204,3 +204,33 @@ import Testing
         #expect(node.engine.statistics.refusedUnrated == 1)
     }
 }
+
+@Suite struct PDDBudgetTests {
+    @Test func theCascadeStopsOnceThePDDBudgetIsSpent() throws {
+        let folder = try RatedDecks.write(p1: "0.010000", p2: "0.012000")
+        let node = RatedDecks.harness(folder) { $0.rating.pddBudget = .seconds(2) }
+        let invite1 = try #require(node.startCall())
+        // p1 takes 3 s to refuse, without a provisional: the 2 s budget is gone, p2 is not tried.
+        node.advance(by: .seconds(3))
+        node.receive(Reply.to(invite1, 503), from: EngineHarness.p1Address)
+        // (INVITE retransmissions to the silent p1 left out.)
+        let sent = node.takeSent().filter { $0.routed != "INVITE→5080" }
+        #expect(sent.routed == ["ACK→5080", "503→5070"])
+        let cdr = try #require(node.sink.cdrs.first)
+        #expect(cdr.attempts == 1)
+        guard case .object(let routing)? = cdr.routing else {
+            Issue.record("no routing block")
+            return
+        }
+        #expect(routing["pdd_budget_spent"] == .bool(true))
+    }
+
+    @Test func withinTheBudgetTheNextGroupIsTried() throws {
+        let folder = try RatedDecks.write(p1: "0.010000", p2: "0.012000")
+        let node = RatedDecks.harness(folder) { $0.rating.pddBudget = .seconds(2) }
+        let invite1 = try #require(node.startCall())
+        node.advance(by: .seconds(1))
+        node.receive(Reply.to(invite1, 503), from: EngineHarness.p1Address)
+        #expect(node.takeSent().filter { $0.routed != "INVITE→5080" }.routed == ["ACK→5080", "INVITE→5081"])
+    }
+}
