@@ -214,6 +214,20 @@ public struct CdrBuilder: Sendable {
             attempts[index].close(code: nil, reason: nil, outcome: outcome, at: time)
         }
         let carrying = answeringAttemptIndex.map { attempts[$0] } ?? attempts.last
+        // A rated CDR's routing path ends with every attempt in order and how it ended (the attempt records hold
+        // the detail; this keeps the path readable from the CDR alone).
+        var routing = self.routing
+        if case .object(var fields)? = routing {
+            fields["attempts"] = .array(attempts.map { attempt in
+                .object(omittingNil: [
+                    "attempt": .integer(attempt.number),
+                    "provider_id": .string(attempt.providerID),
+                    "outcome": attempt.outcome.map { .string($0.rawValue) },
+                    "response_code": attempt.responseCode.map(CanonicalJSON.integer),
+                ])
+            })
+            routing = .object(fields)
+        }
         let cdr = CallDetailRecord(
             recordID: recordID,
             nodeID: nodeID,

@@ -81,6 +81,14 @@ import Testing
             return
         }
         #expect(negotiation["rounds"] == .integer(2))
+        guard case .object(let routing)? = records.cdr.routing, case .array(let path)? = routing["attempts"] else {
+            Issue.record("no routing path")
+            return
+        }
+        #expect(path == [
+            .object(["attempt": .integer(1), "provider_id": .string("p1"), "outcome": .string("failed_over"), "response_code": .integer(488)]),
+            .object(["attempt": .integer(2), "provider_id": .string("p1"), "outcome": .string("answered"), "response_code": .integer(200)]),
+        ])
         #expect(negotiation["agreed_rate"] == .string("0.012500"))
     }
 
