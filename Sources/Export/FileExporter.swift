@@ -1,4 +1,4 @@
-public import RecordStore
+import Records
 
 /// One export target (`[[exporters]]`): takes a closed record file with its manifest to long-term storage.
 ///
@@ -26,14 +26,51 @@ public struct ExportFile: Sendable, Hashable {
     /// Size and SHA-256 (lowercase hex) of the file, from its manifest.
     public var size: Int64
     public var sha256Hex: String
+    /// When the file was closed (its modification time), UTC seconds since the epoch. A closed file is never written
+    /// again, so this is stable across re-exports and picks the object stores' date partition.
+    public var closedAtSeconds: Int64
 
-    public init(kind: String, path: String, manifestPath: String, relativeName: String, size: Int64, sha256Hex: String) {
+    public init(
+        kind: String, path: String, manifestPath: String, relativeName: String, size: Int64, sha256Hex: String,
+        closedAtSeconds: Int64 = 0
+    ) {
         self.kind = kind
         self.path = path
         self.manifestPath = manifestPath
         self.relativeName = relativeName
         self.size = size
         self.sha256Hex = sha256Hex
+        self.closedAtSeconds = closedAtSeconds
+    }
+
+    /// The file's name without folder.
+    public var fileName: String {
+        relativeName.split(separator: "/").last.map(String.init) ?? relativeName
+    }
+
+    /// `YYYY/MM/DD` of `closedAtSeconds` in UTC: the date partition of the object stores.
+    public var datePartition: String {
+        let stamp = Array(UTCTimestamp.compact(microseconds: closedAtSeconds * 1_000_000))
+        return String(stamp[0..<4]) + "/" + String(stamp[4..<6]) + "/" + String(stamp[6..<8])
+    }
+
+    /// `prefix/YYYY/MM/DD/<kind>/<file>` (no leading `/`; an empty prefix adds nothing).
+    public func objectKey(prefix: String) -> String {
+        let trimmed = prefix.split(separator: "/", omittingEmptySubsequences: true).joined(separator: "/")
+        let tail = "\(datePartition)/\(kind)/\(fileName)"
+        return trimmed.isEmpty ? tail : "\(trimmed)/\(tail)"
+    }
+
+    /// The object key of the manifest beside `objectKey(prefix:)`.
+    public func manifestObjectKey(prefix: String) -> String {
+        objectKey(prefix: prefix) + ".manifest.json"
+    }
+}
+
+extension Int64 {
+    func floorDivided(by divisor: Int64) -> Int64 {
+        let quotient = self / divisor
+        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
     }
 }
 

@@ -26,6 +26,8 @@ public struct NodeConfiguration: Sendable, Hashable {
     public var streams: StreamSettings
     /// Rating, least-cost routing and negotiation (`[rating]`).
     public var rating: RatingSettings
+    /// File export targets and retry pacing (`[export]`, `[[exporters]]`).
+    public var export: ExportSettings
 
     /// Default `[node] data_dir`.
     public static let defaultDataDirectory = "./data"
@@ -48,7 +50,8 @@ public struct NodeConfiguration: Sendable, Hashable {
         records: RecordSettings = RecordSettings(),
         restriction: RestrictionSettings = RestrictionSettings(),
         streams: StreamSettings = StreamSettings(),
-        rating: RatingSettings = RatingSettings()
+        rating: RatingSettings = RatingSettings(),
+        export: ExportSettings = ExportSettings()
     ) {
         self.nodeID = nodeID
         self.listen = listen
@@ -63,6 +66,7 @@ public struct NodeConfiguration: Sendable, Hashable {
         self.restriction = restriction
         self.streams = streams
         self.rating = rating
+        self.export = export
     }
 
     /// Providers by ascending priority; equal priorities keep file order.

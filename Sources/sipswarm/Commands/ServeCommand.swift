@@ -1,4 +1,6 @@
 import ArgumentParser
+import Export
+import Foundation
 import Logging
 import MQAL
 import Node
@@ -52,8 +54,17 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw CommandLineFailure.exit("data directory \(configuration.dataDirectory): \(error)")
         }
+        // File exporters (`[[exporters]]`), fed by the rotation observer below and by a scan of the data directory.
+        let exportService: ExportService?
+        do {
+            exportService = try ExportWiring.make(configuration: configuration, environment: ProcessInfo.processInfo.environment, logger: logger)
+        } catch {
+            sink.close()
+            throw CommandLineFailure.exit("export: \(error)")
+        }
         // Closed files are what exporters pick up; one line per file lets an operator follow them.
         sink.observeRotations { event in
+            exportService?.fileClosed(kind: event.kind, path: event.closedFile)
             logger.info(
                 "record file closed",
                 metadata: [
@@ -71,7 +82,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
         // Shut down in reverse: the node drains, the sink writes its last records, the publishers stream them.
         let publishers = StreamPublishers.make(configuration: configuration, sink: sink, logger: logger)
-        let services: [any Service] = publishers.services + [RecordSinkCloser(sink: sink), node]
+        // Exports stop last (uploads in flight finish; the durable queue keeps the rest for the next start).
+        let exportServices: [any Service] = exportService.map { [$0] } ?? []
+        let services: [any Service] = exportServices + publishers.services + [RecordSinkCloser(sink: sink), node]
         let group = ServiceGroup(
             configuration: .init(
                 services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },

@@ -9,7 +9,7 @@ enum ConfigurationLoader {
     static let maxFileBytes = 1 << 20
 
     // Top-level sections; a new section adds its name here and its decoder beside the others.
-    static let rootKeys = ["node", "sip", "ledger", "records", "restriction", "customers", "providers", "rating", "streams", "nats"]
+    static let rootKeys = ["node", "sip", "ledger", "records", "restriction", "customers", "providers", "rating", "streams", "nats", "export", "exporters"]
 
     static func load(path: String) throws(ConfigurationError) -> NodeConfiguration {
         let text = try ConfigurationFileReader.contents(ofPath: path, maxBytes: Self.maxFileBytes)
@@ -52,6 +52,8 @@ enum ConfigurationLoader {
         let providerReaders = try root.tableArray("providers", allowedKeys: Self.providerKeys)
         var streamsReader = try root.table("streams", allowedKeys: StreamSettings.kinds)
         var natsReader = try root.table("nats", allowedKeys: Self.natsKeys)
+        var exportReader = try root.table("export", allowedKeys: Self.exportKeys)
+        let exporterReaders = try root.tableArray("exporters", allowedKeys: Self.exporterKeys)
         try root.finish()
 
         let node = try Self.decodeNode(&nodeReader)
@@ -63,6 +65,7 @@ enum ConfigurationLoader {
         let customers = try Self.decodeCustomers(customerReaders, root: root)
         let providers = try Self.decodeProviders(providerReaders, root: root)
         let streams = try Self.decodeStreams(&streamsReader, nats: &natsReader)
+        let export = try Self.decodeExport(&exportReader, exporters: exporterReaders)
 
         return NodeConfiguration(
             nodeID: node.id,
@@ -77,7 +80,8 @@ enum ConfigurationLoader {
             records: records,
             restriction: restriction,
             streams: streams,
-            rating: rating
+            rating: rating,
+            export: export
         )
     }
 

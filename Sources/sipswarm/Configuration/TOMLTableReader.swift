@@ -105,6 +105,14 @@ struct TOMLTableReader {
         return int
     }
 
+    mutating func bool(_ key: String) throws(ConfigurationError) -> Bool? {
+        guard let value = self.value(key) else { return nil }
+        guard let bool = value.bool else {
+            throw self.wrongType(at: self.keyPath(key), expected: "boolean", got: value)
+        }
+        return bool
+    }
+
     // An integer in `range`, or `defaultValue` when absent.
     mutating func int(
         _ key: String,

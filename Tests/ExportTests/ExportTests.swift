@@ -1,1 +1,0 @@
-// Unit and integration tests of the Export target (issue 8).
