@@ -138,6 +138,11 @@ final class SFTPClientHandler: ChannelDuplexHandler {
         context.write(wrapOutboundOut(buffer), promise: promise)
     }
 
+    func handlerRemoved(context: ChannelHandlerContext) {
+        // Nothing may wait on a promise after the handler is gone.
+        fail(context: context, SFTPError(.connectionClosed, "the SFTP channel was torn down"))
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         fail(context: context, SFTPError.from(error, during: "sftp session"))
     }

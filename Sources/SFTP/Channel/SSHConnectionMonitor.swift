@@ -37,6 +37,11 @@ final class SSHConnectionMonitor: ChannelInboundHandler {
         context.fireChannelInactive()
     }
 
+    func handlerRemoved(context: ChannelHandlerContext) {
+        // A connect that fails never activates the channel, so channelInactive never comes: settle here too.
+        settle(failing: firstError ?? SFTPError(.connectionClosed, "the connection closed before authentication"))
+    }
+
     /// Gives up waiting (the caller's deadline passed).
     func timeOut(_ error: SFTPError) {
         if firstError == nil { firstError = error }
