@@ -36,10 +36,10 @@ final class SingleCredentialDelegate: NIOSSHClientUserAuthenticationDelegate, Se
         let offer: NIOSSHUserAuthenticationOffer.Offer
         switch credential {
         case .privateKey(let key):
-            guard availableMethods.contains(.publicKey) else { return refuse(nextChallengePromise, availableMethods) }
+            guard availableMethods.contains(.publicKey) else { return refuse(nextChallengePromise) }
             offer = .privateKey(.init(privateKey: key))
         case .password(let password):
-            guard availableMethods.contains(.password) else { return refuse(nextChallengePromise, availableMethods) }
+            guard availableMethods.contains(.password) else { return refuse(nextChallengePromise) }
             offer = .password(.init(password: password))
         }
         nextChallengePromise.succeed(NIOSSHUserAuthenticationOffer(username: user, serviceName: "", offer: offer))
@@ -52,10 +52,7 @@ final class SingleCredentialDelegate: NIOSSHClientUserAuthenticationDelegate, Se
         }
     }
 
-    private func refuse(
-        _ promise: EventLoopPromise<NIOSSHUserAuthenticationOffer?>,
-        _ available: NIOSSHAvailableUserAuthenticationMethods
-    ) {
+    private func refuse(_ promise: EventLoopPromise<NIOSSHUserAuthenticationOffer?>) {
         promise.fail(SFTPError(.authenticationFailed, "the server does not accept \(methodName) authentication for user \(user)"))
     }
 }
