@@ -189,6 +189,22 @@ public final class SIPNode: Service, Sendable {
         await onLoop { $0.activeSessions.count } ?? 0
     }
 
+    /// Puts a rate deck update in force on the SIP loop (rate sync): the deck is validated whole first; a refused one
+    /// leaves the deck in force. Returns the new deck's version, or the reason it was refused.
+    public func applyRateUpdate(_ update: RateDeckUpdate) async -> Result<String, RatingBookError> {
+        let outcome = await onLoop { engine -> Result<String, RatingBookError> in
+            guard let rating = engine.rating else {
+                return .failure(RatingBookError(.invalidSettings, keyPath: "ratesync", reason: "the node has no rating book"))
+            }
+            do throws(RatingBookError) {
+                return .success(try rating.apply(update))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return outcome ?? .failure(RatingBookError(.invalidSettings, keyPath: "ratesync", reason: "the node is not running"))
+    }
+
     private func onLoop<T: Sendable>(_ body: @escaping @Sendable (NodeEngine) -> T) async -> T? {
         let engineBox = self.engineBox
         return try? await eventLoop.submit { engineBox.value.map(body) }.get()

@@ -84,7 +84,9 @@ struct ServeCommand: AsyncParsableCommand {
         let publishers = StreamPublishers.make(configuration: configuration, sink: sink, logger: logger)
         // Exports stop last (uploads in flight finish; the durable queue keeps the rest for the next start).
         let exportServices: [any Service] = exportService.map { [$0] } ?? []
-        let services: [any Service] = exportServices + publishers.services + [RecordSinkCloser(sink: sink), node]
+        // Rate deck updates from `[streams.ratesync]` (none by default); stopped first, before the node drains.
+        let rateSync: [any Service] = RateSyncService.make(configuration: configuration, node: node, logger: logger).map { [$0] } ?? []
+        let services: [any Service] = exportServices + publishers.services + [RecordSinkCloser(sink: sink), node] + rateSync
         let group = ServiceGroup(
             configuration: .init(
                 services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },

@@ -52,10 +52,6 @@ extension ConfigurationLoader {
             guard let choice = StreamBackendChoice(rawValue: text) else {
                 throw reader.error(.invalidValue, at: reader.keyPath("backend"), "must be \"local\", \"jetstream\" or \"none\", got \(quoted(text))")
             }
-            // Rate sync consumes deck updates; that side is not built yet, so nothing may pretend to run it.
-            guard kind != "ratesync" || choice == .none else {
-                throw reader.error(.invalidValue, at: reader.keyPath("backend"), "rate sync is not supported by this version; only \"none\"")
-            }
             backend = choice
         }
         let stream = try reader.string("stream") ?? defaults.stream

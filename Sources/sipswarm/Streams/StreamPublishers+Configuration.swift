@@ -14,7 +14,8 @@ extension StreamPublishers {
         let chains = sink.durableSequences
         var connection: NATSConnection?
         var publishers: [StreamPublisher] = []
-        for kind in StreamSettings.kinds {
+        // `ratesync` is consumed (RateSyncService), not published from a chain.
+        for kind in StreamSettings.kinds where kind != "ratesync" {
             let selection = settings.selection(for: kind)
             let backend: any StreamBackend
             switch selection.backend {
@@ -59,7 +60,7 @@ extension StreamPublishers {
         return group
     }
 
-    private static func connectionOptions(_ nats: NATSSettings, nodeID: String) -> NATSConnection.Options {
+    static func connectionOptions(_ nats: NATSSettings, nodeID: String) -> NATSConnection.Options {
         let auth: NATSAuth
         if let user = nats.user, let password = nats.password {
             auth = .userPassword(user: user, password: password)

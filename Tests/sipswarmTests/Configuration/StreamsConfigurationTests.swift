@@ -76,7 +76,7 @@ private let base = """
     @Test func badValuesNameTheirKey() {
         let cases: [(String, String, ConfigurationError.Code)] = [
             ("[streams.cdr]\nbackend = \"kafka\"\n", "streams.cdr.backend", .invalidValue),
-            ("[streams.ratesync]\nbackend = \"jetstream\"\n", "streams.ratesync.backend", .invalidValue),
+            ("[streams.ratesync]\nbackend = \"kafka\"\n", "streams.ratesync.backend", .invalidValue),
             ("[streams.cdr]\nstream = \"A.B\"\n", "streams.cdr.stream", .invalidValue),
             ("[streams.cdr]\nsubject = \"a.*.cdr\"\n", "streams.cdr.subject", .invalidValue),
             ("[streams.cdr]\nsubject = \"a..cdr\"\n", "streams.cdr.subject", .invalidValue),
