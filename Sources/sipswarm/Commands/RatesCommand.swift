@@ -40,13 +40,7 @@ struct RatesPublishCommand: AsyncParsableCommand {
     var deck: String
 
     func run() async throws {
-        var configuration: NodeConfiguration
-        do {
-            configuration = try ConfigurationLoader.load(path: config)
-        } catch {
-            throw CommandLineFailure.exit(error.description)
-        }
-        if let dataDir { configuration.dataDirectory = dataDir }
+        let configuration = try ConfigurationLoader.loadForCommand(path: config, dataDirectory: dataDir)
         guard let trunkKind = RateDeckUpdate.Trunk(rawValue: trunk) else {
             throw CommandLineFailure.exit("--trunk: must be customer or provider, got \"\(trunk)\"")
         }

@@ -30,13 +30,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw CommandLineFailure.exit("--log-level: unknown level \"\(logLevel)\"")
         }
         let logger = LogSetup.bootstrap(level: level)
-        var configuration: NodeConfiguration
-        do {
-            configuration = try ConfigurationLoader.load(path: config)
-        } catch {
-            throw CommandLineFailure.exit(error.description)
-        }
-        if let dataDir { configuration.dataDirectory = dataDir }
+        let configuration = try ConfigurationLoader.loadForCommand(path: config, dataDirectory: dataDir)
         let sink: JSONLinesRecordSink
         do {
             sink = try JSONLinesRecordSink(
