@@ -30,9 +30,9 @@ struct AzureBlobExporterTests {
         let data = try TestDirectory("azure")
         defer { data.remove() }
         let service = try FakeBlobService(account: "devstoreaccount1", key: Self.key, sasSignature: "unused")
-        let server = try await MiniHTTPServer(port: 27410) { service.handle($0) }
+        let server = try await MiniHTTPServer(port: 27710) { service.handle($0) }
         defer { Task { await server.stop() } }
-        let exporter = try Self.exporter(port: 27410, authorization: .sharedKey(Self.key))
+        let exporter = try Self.exporter(port: 27710, authorization: .sharedKey(Self.key))
         try await exporter.createContainer()
 
         let small = try Self.file(data, size: 5_000, seed: 1)
@@ -49,7 +49,7 @@ struct AzureBlobExporterTests {
         #expect(service.requests.filter { $0 == "PUT block" }.count == 6)
         #expect(service.requests.contains("PUT blocklist"))
 
-        let wrong = try Self.exporter(port: 27410, authorization: .sharedKey(Data(repeating: 7, count: 64).base64EncodedString()))
+        let wrong = try Self.exporter(port: 27710, authorization: .sharedKey(Data(repeating: 7, count: 64).base64EncodedString()))
         do {
             _ = try await wrong.export(small)
             Issue.record("a wrong key was accepted")
@@ -65,9 +65,9 @@ struct AzureBlobExporterTests {
         let data = try TestDirectory("azure")
         defer { data.remove() }
         let service = try FakeBlobService(account: "devstoreaccount1", key: Self.key, sasSignature: "s1gn4ture=")
-        let server = try await MiniHTTPServer(port: 27411) { service.handle($0) }
+        let server = try await MiniHTTPServer(port: 27711) { service.handle($0) }
         defer { Task { await server.stop() } }
-        let exporter = try Self.exporter(port: 27411, authorization: .sasToken("?sv=2021-08-06&sp=cw&sig=s1gn4ture%3D"))
+        let exporter = try Self.exporter(port: 27711, authorization: .sasToken("?sv=2021-08-06&sp=cw&sig=s1gn4ture%3D"))
         let file = try Self.file(data, size: 2_000, seed: 3)
         let receipt = try await exporter.export(file)
         #expect(receipt.verifiedBy.contains("content-md5"))

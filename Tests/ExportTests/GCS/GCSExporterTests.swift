@@ -5,8 +5,8 @@ import Testing
 
 @Suite("GCS exporter", .serialized)
 struct GCSExporterTests {
-    static let emulatorPort = 27350
-    static let tokenPort = 27420
+    static let emulatorPort = 27750
+    static let tokenPort = 27720
 
     @Test("the service-account JWT is RS256 over the claims Google expects; openssl verifies it with the public key")
     func jwtSignature() async throws {

@@ -8,8 +8,8 @@ import Testing
 /// the first three unauthenticated calls create an IAM user, its `s3:*` policy and an access key.
 @Suite("S3 exporter (moto)", .serialized)
 struct S3MotoTests {
-    static let authPort = 27300
-    static let outagePort = 27301
+    static let authPort = 27700
+    static let outagePort = 27701
 
     static func startMoto(port: Int, enforceSignatures: Bool) async throws -> PeerProcess {
         let moto = try PeerProcess(
