@@ -173,7 +173,7 @@ let package = Package(
         ),
         .testTarget(name: "sipswarmTests", dependencies: ["sipswarm", "Node", "RecordStore", "Ledger", "Records", "MQAL", "Rating", "Export"]),
         // Start the built `sipswarm` binary and real sipp processes on loopback.
-        .testTarget(name: "IntegrationTests", dependencies: ["SIPCore", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
+        .testTarget(name: "IntegrationTests", dependencies: ["SIPCore", "NATS", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
     ]
 )
 

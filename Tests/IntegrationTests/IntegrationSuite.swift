@@ -18,6 +18,10 @@ enum Ports {
     static let startup = 25_700
     /// Rated calls (`Rating/`), 25 ports each: node at +0, providers at +5 and +6, customer at +10.
     /// (26 700-27 299 belong to the NATS and MQAL tests.)
+    /// The node, sipp and a nats-server (client port +60, monitor +61) of the JetStream zero-loss run.
+    static let jetStreamZeroLoss = 26_600
+    /// The same for the node killed while the broker is down.
+    static let jetStreamKill = 25_800
     static let ratedReceiptConfirmed = 27_300
     static let ratedReceiptMissing = 27_325
     static let ratedCounterOffer = 27_350

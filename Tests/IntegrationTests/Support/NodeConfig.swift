@@ -24,6 +24,8 @@ struct NodeConfig {
     var sipPort: Int
     var customerAddresses = ["127.0.0.1/32"]
     var providers: [Provider]
+    /// Further sections written as they are (e.g. `[streams.cdr]` and `[nats]`).
+    var extraTOML: String? = nil
     /// `[ledger] checkpoint_interval_s`; nil leaves the section out (the node's default).
     var checkpointIntervalSeconds: Int? = nil
     /// Customer `c1`'s `rate_deck` / `message_rate_deck`; nil leaves the key out (an unrated customer).
@@ -64,6 +66,9 @@ struct NodeConfig {
                 checkpoint_interval_s = \(checkpointIntervalSeconds)
 
                 """
+        }
+        if let extraTOML {
+            text += "\n" + extraTOML + "\n"
         }
         if let rating {
             text += "\n[rating]\n"

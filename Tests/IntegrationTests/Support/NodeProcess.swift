@@ -54,6 +54,8 @@ final class NodeProcess {
 
     var isRunning: Bool { child.isRunning }
     var stderrTail: String { child.stderrTail() }
+    /// The last `lines` lines of the node's stderr (its log).
+    func stderr(lines: Int) -> String { child.stderrTail(lines) }
 
     /// Sends OPTIONS from a fresh socket until a 200 comes back; fails early if the node exits.
     func waitUntilReady(timeout: Duration = .seconds(15)) async throws {
