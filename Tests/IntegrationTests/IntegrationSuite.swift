@@ -22,6 +22,8 @@ enum Ports {
     static let jetStreamZeroLoss = 26_600
     /// The same for the node killed while the broker is down.
     static let jetStreamKill = 25_800
+    /// The same with a three-server cluster (clients +60…62, monitors +63…65, routes +66…68).
+    static let jetStreamCluster = 25_900
     static let ratedReceiptConfirmed = 27_300
     static let ratedReceiptMissing = 27_325
     static let ratedCounterOffer = 27_350

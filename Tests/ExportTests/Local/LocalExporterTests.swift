@@ -43,9 +43,16 @@ struct LocalExporterTests {
             service.fileClosed(kind: event.kind, path: event.closedFile)
         }
         let running = Task { try await service.run() }
-        for index in 0..<20 {
-            sink.emit(Self.session(index))
-            sink.flush()
+        // `flush()` blocks: on a thread of its own, not one of the two threads of the cooperative pool that the
+        // export service (and every other async test) runs on.
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Thread {
+                for index in 0..<20 {
+                    sink.emit(Self.session(index))
+                    sink.flush()
+                }
+                continuation.resume()
+            }.start()
         }
         let rotated = closed.withLock { $0 }
         #expect(rotated.count >= 6, "20 CDRs in files of 3 give at least 6 rotations, got \(rotated.count)")

@@ -115,7 +115,7 @@ struct S3MotoTests {
         let moto = try await Self.startMoto(port: Self.outagePort, enforceSignatures: false)
         defer { moto.stop() }
         try await exporter.createBucket()
-        #expect(await eventually(timeout: .seconds(20)) { await service.queue.isDone(target: "s3", kind: "cdr", file: "cdr-n1-1.jsonl") })
+        #expect(await eventually(timeout: .seconds(60)) { await service.queue.isDone(target: "s3", kind: "cdr", file: "cdr-n1-1.jsonl") })
         running.cancel()
         _ = try? await running.value
         guard case .ready(let checked) = ManifestCheck.check(path: path, kind: "cdr") else { throw PeerError("fixture") }

@@ -126,6 +126,83 @@ extension Integration {
             #expect(state.firstSequence == 1 && state.lastSequence == UInt64(cdrs.count), "\(state)")
             await broker.stop()
         }
+
+        @Test
+        func oneServerOfAThreeNodeClusterStoppedMidRunLosesNothingOfAnR3Stream() async throws {
+            let base = Ports.jetStreamCluster
+            let directory = try TemporaryDirectory(prefix: "zeroloss-r3")
+            let clients = (0..<3).map { base + 60 + $0 }
+            let routes = (0..<3).map { base + 66 + $0 }
+            var servers: [NATSServer] = []
+            for index in 0..<3 {
+                let others = routes.enumerated().filter { $0.offset != index }.map { "nats://127.0.0.1:\($0.element)" }
+                servers.append(
+                    try await NATSServer.start(
+                        port: clients[index], monitorPort: base + 63 + index,
+                        store: directory.url.appendingPathComponent("n\(index)").path, in: directory,
+                        extraArguments: [
+                            "-n", "n\(index)", "--cluster_name", "it", "--cluster", "nats://127.0.0.1:\(routes[index])",
+                            "--routes", others.joined(separator: ","),
+                        ]
+                    )
+                )
+            }
+            // The R3 stream, created the way an operator would (the node creates R1 streams only).
+            var stream = StreamConfig(name: "R3_CDR", subjects: ["sipswarm.*.cdr"])
+            stream.numReplicas = 3
+            stream.duplicateWindow = .seconds(600)
+            let deadline = ContinuousClock.now + .seconds(20)
+            while true {
+                do {
+                    try await servers[0].createStream(stream)
+                    break
+                } catch {
+                    // The cluster elects its meta leader in about a second.
+                    guard ContinuousClock.now < deadline else { throw error }
+                    try await Task.sleep(for: .milliseconds(250))
+                }
+            }
+            let node = try await NodeProcess.start(
+                NodeConfig(
+                    sipPort: base, providers: [.init(id: "p1", port: base + 20, priority: 1)],
+                    extraTOML: """
+                        [streams.cdr]
+                        backend = "jetstream"
+                        stream = "R3_CDR"
+
+                        [nats]
+                        urls = [\(clients.map { "\"nats://127.0.0.1:\($0)\"" }.joined(separator: ", "))]
+                        publish_timeout_ms = 1000
+                        """
+                ),
+                in: directory
+            )
+            let calls = 300
+            let provider = try await SippProcess.startServer(
+                "uas", SippOptions(scenario: "uas_answer.xml", localPort: base + 20, calls: calls, timeLimitSeconds: 90), in: directory
+            )
+            let customer = try SippProcess(
+                "uac",
+                SippOptions(scenario: "uac_call.xml", localPort: base + 40, remote: "127.0.0.1:\(base)", calls: calls, rate: 60, timeLimitSeconds: 90),
+                in: directory
+            )
+            // Mid-run, the first server (the one the node most likely talks to) goes away for good.
+            try await Task.sleep(for: .seconds(2))
+            await servers[0].stop()
+            let customerResult = await customer.wait()
+            let providerResult = await finish(provider)
+            let nodeExit = await node.stop()
+            #expect(customerResult.exitCode == 0, "\(customerResult)")
+            #expect(providerResult.exitCode == 0, "\(providerResult)")
+            #expect(nodeExit == 0, "node stderr:\n\(node.stderrTail)")
+            let cdrs = try node.cdrs()
+            #expect(cdrs.count == calls)
+            let state = try await servers[1].streamState("R3_CDR")
+            #expect(state.messages == cdrs.count, "\(state)")
+            #expect(state.firstSequence == 1 && state.lastSequence == UInt64(cdrs.count), "\(state)")
+            await servers[1].stop()
+            await servers[2].stop()
+        }
     }
 }
 
@@ -145,14 +222,16 @@ struct NATSServer {
         ["/usr/sbin/nats-server", "/usr/bin/nats-server", "/usr/local/bin/nats-server"].first(where: FileManager.default.isExecutableFile)
     }
 
-    static func start(port: Int, monitorPort: Int, store: String, in directory: TemporaryDirectory) async throws -> NATSServer {
+    static func start(
+        port: Int, monitorPort: Int, store: String, in directory: TemporaryDirectory, extraArguments: [String] = []
+    ) async throws -> NATSServer {
         guard let binary else {
             throw HarnessError("nats-server is not installed (scripts/install-test-deps.sh installs the Debian package)")
         }
         let process = try ChildProcess(
             name: "nats-server-\(port)",
             executable: binary,
-            arguments: ["-a", "127.0.0.1", "-p", String(port), "-m", String(monitorPort), "-js", "-sd", store],
+            arguments: ["-a", "127.0.0.1", "-p", String(port), "-m", String(monitorPort), "-js", "-sd", store] + extraArguments,
             directory: directory.url
         )
         let server = NATSServer(process: process, url: "nats://127.0.0.1:\(port)")
@@ -170,6 +249,18 @@ struct NATSServer {
 
     func stop() async {
         _ = await process.terminate(grace: .seconds(5))
+    }
+
+    /// Creates a stream (for a replicated one the node would not create itself).
+    func createStream(_ config: StreamConfig) async throws {
+        let client = try await connect()
+        do {
+            _ = try await JetStream(client: client, timeout: .seconds(10)).createStream(config)
+        } catch {
+            await client.close()
+            throw error
+        }
+        await client.close()
     }
 
     func streamState(_ name: String) async throws -> StreamState {
