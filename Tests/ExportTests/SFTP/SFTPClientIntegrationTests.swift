@@ -11,7 +11,7 @@ struct SFTPClientIntegrationTests {
             SFTPClientConfiguration(
                 host: "127.0.0.1", port: server.port, user: SFTPTestServer.user,
                 authentication: .privateKey(path: server.clientKey), hostKeyPolicy: .knownHosts(path: server.knownHosts),
-                connectTimeout: .seconds(5), requestTimeout: .seconds(5), chunkSize: chunkSize, maximumOutstandingRequests: 8
+                connectTimeout: .seconds(15), requestTimeout: .seconds(15), chunkSize: chunkSize, maximumOutstandingRequests: 8
             )
         )
     }

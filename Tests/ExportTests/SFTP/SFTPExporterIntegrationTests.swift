@@ -20,7 +20,7 @@ struct SFTPExporterIntegrationTests {
                 host: "127.0.0.1", port: server.port, user: SFTPTestServer.user,
                 credential: credential ?? .privateKeyFile(server.clientKey),
                 knownHostsFile: knownHosts ?? server.knownHosts, remoteDirectory: server.remoteDirectory + "/archive",
-                connectTimeout: .seconds(5), requestTimeout: .seconds(5)
+                connectTimeout: .seconds(15), requestTimeout: .seconds(15)
             ),
             progress: progress
         )

@@ -80,7 +80,7 @@ final class SFTPTestServer: @unchecked Sendable {
         if await Self.accepts(port: port) { throw SetupError(description: "port \(port) is already taken") }
         let pid = try SFTPTestProcess.spawn(Self.sshd, ["-D", "-e", "-f", directory + "/sshd_config"], logPath: directory + "/sshd.log")
         self.pid = pid
-        let deadline = ContinuousClock.now + .seconds(5)
+        let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             if SFTPTestProcess.hasExited(pid) {
                 self.pid = nil
@@ -89,7 +89,7 @@ final class SFTPTestServer: @unchecked Sendable {
             if await Self.accepts(port: port) { return }
             try await Task.sleep(for: .milliseconds(20))
         }
-        throw SetupError(description: "sshd did not listen on \(port) within 5 s; log:\n\(log)")
+        throw SetupError(description: "sshd did not listen on \(port) within 30 s; log:\n\(log)")
     }
 
     /// Kills sshd and every session process it forked (SIGKILL: a crash, not a goodbye).

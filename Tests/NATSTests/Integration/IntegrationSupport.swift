@@ -30,7 +30,7 @@ final class Collector: Sendable {
     var received: [NATSMessage] { self.storage.messages.withLock { $0 } }
 
     /// Waits until at least `count` messages arrived; throws after `timeout`.
-    func wait(for count: Int, timeout: Duration = .seconds(5)) async throws -> [NATSMessage] {
+    func wait(for count: Int, timeout: Duration = .seconds(30)) async throws -> [NATSMessage] {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             let current = self.received
@@ -44,7 +44,7 @@ final class Collector: Sendable {
 }
 
 /// Polls `condition` until true or `timeout`.
-func eventually(_ what: String, timeout: Duration = .seconds(5), _ condition: () -> Bool) async throws {
+func eventually(_ what: String, timeout: Duration = .seconds(30), _ condition: () -> Bool) async throws {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if condition() { return }
