@@ -5,6 +5,15 @@ import Synchronization
 
 /// Sessions, temporary directories and fake files for the recording tests.
 enum RecordFixtures {
+    /// `name` in a fresh temporary folder when it is a bare name. Fake files need a real place because the writer puts
+    /// a closed file's manifest beside its path; a bare name would put it in the working directory (the repository).
+    static func scratchPath(_ name: String) -> String {
+        if name.hasPrefix("/") { return name }
+        let folder = NSTemporaryDirectory() + "sipswarm-fake-" + UUID().uuidString
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return folder + "/" + name
+    }
+
     static func session(index: Int, attempts: Int) -> SessionRecords {
         let cdr = CallDetailRecord(
             recordID: "cdr-\(index)", nodeID: "n1", service: .voice, sessionID: "s-\(index)",
@@ -96,7 +105,7 @@ final class FakeRecordFile: RecordFile {
     private let state = Mutex(State())
 
     init(path: String, gate: Gate = Gate(open: true), failingCalls: Set<Int> = [], maximumWrite: Int = .max) {
-        self.path = path
+        self.path = RecordFixtures.scratchPath(path)
         self.gate = gate
         self.failingCalls = failingCalls
         self.maximumWrite = maximumWrite

@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import NIOPosix
+import Synchronization
 
 /// A private OpenSSH sshd on 127.0.0.1 with its own config, host key and authorized key in a temp directory, serving
 /// `internal-sftp` to a dedicated local user (created on first use; tests run as root in CI).
@@ -35,7 +36,7 @@ final class SFTPTestServer: @unchecked Sendable {
         clientKey = directory + "/client_ed25519"
         knownHosts = directory + "/known_hosts"
         password = try Self.testPassword()
-        port = Int.random(in: 27500...27599)
+        port = try Self.nextFreePort()
         try FileManager.default.createDirectory(atPath: remoteDirectory, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
         try Self.ensureUser(password: password)
@@ -112,6 +113,36 @@ final class SFTPTestServer: @unchecked Sendable {
         } catch {
             return false
         }
+    }
+
+    /// Ports handed out in this process, in turn from a random start: several servers run at once, and two picking
+    /// the same random port made one fail with "already taken". A port something else holds is skipped.
+    private static let portCursor = Mutex(Int.random(in: 0..<100))
+
+    private static func nextFreePort() throws -> Int {
+        for _ in 0..<100 {
+            let port = 27500 + portCursor.withLock { cursor in
+                defer { cursor = (cursor + 1) % 100 }
+                return cursor
+            }
+            if canBind(port: port) { return port }
+        }
+        throw SetupError(description: "no free port in 27500-27599 for sshd")
+    }
+
+    /// Whether 127.0.0.1:`port` can be bound right now (the socket is closed again at once).
+    private static func canBind(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        return result == 0
     }
 
     private static func ensureUser(password: String) throws {

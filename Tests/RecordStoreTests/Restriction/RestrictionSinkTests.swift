@@ -18,7 +18,7 @@ final class BreakableRecordFile: RecordFile {
     private let state = Mutex(State())
 
     init(path: String) {
-        self.path = path
+        self.path = RecordFixtures.scratchPath(path)
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws(RecordSinkError) -> Int {
