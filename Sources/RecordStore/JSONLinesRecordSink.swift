@@ -223,6 +223,13 @@ public final class JSONLinesRecordSink: RecordSink {
         writer.enqueue(records)
     }
 
+    /// Queues one audit record: `fields` must hold `event` and `time_us` and may hold anything else canonical; the
+    /// writer adds node, kind, seq, prev_hash and hash and writes it with the next harvest cycle (it is durable, and
+    /// leaves on the `audit` stream, like every audit record).
+    public func emitAudit(_ fields: [String: CanonicalJSON]) {
+        writer.enqueueAudit(fields)
+    }
+
     /// Hands over the answered sessions live now; the writer replaces `DATA/journal/live.json` with them, stamped
     /// with the sink's clock, at its next harvest cycle (after that cycle's records are synced).
     public func updateJournal(_ entries: [LiveSessionJournalEntry]) {

@@ -42,6 +42,8 @@ final class RecordWriter: @unchecked Sendable {
     /// The last durable `seq` per kind, as of the last harvest cycle.
     private var durable: [String: UInt64] = [:]
     private var pendingJournal: LiveSessionJournal?
+    /// Audit records handed over by other components (peer audit, rate sync), chained at the next harvest cycle.
+    private var queuedAudits: [[String: CanonicalJSON]] = []
 
     // Handed to the writer thread in `start()`; not touched afterwards.
     private let initialChains: LedgerChains
@@ -108,6 +110,23 @@ final class RecordWriter: @unchecked Sendable {
         queued.append(records)
         queuedRecords += count
         acceptedRecords += count
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Queues one audit record (its fields without seq, prev_hash and hash); it is chained and written with the next
+    /// harvest cycle. Audit records are rare and small, so they bypass back-pressure; after close they are reported.
+    func enqueueAudit(_ fields: [String: CanonicalJSON]) {
+        condition.lock()
+        guard !closing else {
+            droppedRecords += 1
+            condition.unlock()
+            onError(RecordSinkError(.closed, reason: "an audit record emitted after close was not written"))
+            return
+        }
+        queuedAudits.append(fields)
+        acceptedRecords += 1
+        inFlightRecords += 1
         condition.broadcast()
         condition.unlock()
     }
@@ -290,6 +309,8 @@ final class RecordWriter: @unchecked Sendable {
             let exitRequested = closing && waitingEmitters == 0 && queued.isEmpty
             let batch = queued
             let batchRecords = queuedRecords
+            let audits = queuedAudits
+            queuedAudits.removeAll()
             queued.removeAll(keepingCapacity: true)
             queuedRecords = 0
             inFlightRecords += batchRecords
@@ -311,8 +332,12 @@ final class RecordWriter: @unchecked Sendable {
             for session in batch {
                 seal(session, into: &chains)
             }
-            bufferedRecords += batchRecords
-            recordsSinceCheckpoint = recordsSinceCheckpoint || !batch.isEmpty
+            for fields in audits {
+                chains.audit.append(fields)
+            }
+            // Queued audit records were counted in flight when they were accepted.
+            bufferedRecords += batchRecords + audits.count
+            recordsSinceCheckpoint = recordsSinceCheckpoint || !batch.isEmpty || !audits.isEmpty
 
             let hadBytes = chains.hasBufferedBytes
             var cycleError: RecordSinkError?

@@ -27,6 +27,21 @@ import Testing
         #expect(checkpoints.count == 2)
     }
 
+    @Test func auditRecordsFromOtherComponentsJoinTheAuditChainAndTheCheckpointCoversThem() throws {
+        let directory = RecordFixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let sink = try JSONLinesRecordSink(dataDirectory: directory, nodeID: "n1")
+        sink.emitAudit(["event": .string("peer_checkpoint_accepted"), "time_us": .integer(7), "peer": .string("n2")])
+        #expect(sink.flush(timeout: .seconds(30)))
+        #expect(sink.durableSequences["audit"] == 2)
+        sink.close()
+        let audits = try LedgerFixtures.chain("audit", in: directory)
+        #expect(audits.map { $0.json["event"] as? String } == ["node_started", "peer_checkpoint_accepted"])
+        #expect(audits.last?.json["peer"] as? String == "n2")
+        let report = try LedgerVerifier(dataDirectory: directory).verify()
+        #expect(report.chains.first { $0.kind == "audit" }?.records == 2)
+    }
+
     @Test func bidRoundsAreChainedInTheirOwnVerifiedChain() throws {
         let directory = RecordFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
