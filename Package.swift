@@ -8,6 +8,8 @@ let package = Package(
         .executable(name: "sipswarm", targets: ["sipswarm"]),
         // For the benchmark package under bench/ (kept out of the main build and CI).
         .library(name: "RecordStore", targets: ["RecordStore", "Records"]),
+        // For bench/publish: the stream publishers and the NATS client.
+        .library(name: "Streaming", targets: ["MQAL", "NATS"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
