@@ -6,6 +6,6 @@ struct SIPswarmCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sipswarm",
         abstract: "A SIP B2BUA node for wholesale voice interconnect that records every call.",
-        subcommands: [ServeCommand.self, DemoCommand.self, VerifyCommand.self, ProofCommand.self, KeyCommand.self, AdminCommand.self, StreamCommand.self, RatesCommand.self]
+        subcommands: [ServeCommand.self, DemoCommand.self, VerifyCommand.self, ProofCommand.self, KeyCommand.self, AdminCommand.self, StreamCommand.self, RatesCommand.self, AuditCommand.self]
     )
 }

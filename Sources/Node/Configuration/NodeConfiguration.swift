@@ -28,6 +28,8 @@ public struct NodeConfiguration: Sendable, Hashable {
     public var rating: RatingSettings
     /// File export targets and retry pacing (`[export]`, `[[exporters]]`).
     public var export: ExportSettings
+    /// Peer audit (`[audit]`, `[[peers]]`); nil when neither section is present (audit off).
+    public var audit: AuditSettings?
 
     /// Default `[node] data_dir`.
     public static let defaultDataDirectory = "./data"
@@ -51,7 +53,8 @@ public struct NodeConfiguration: Sendable, Hashable {
         restriction: RestrictionSettings = RestrictionSettings(),
         streams: StreamSettings = StreamSettings(),
         rating: RatingSettings = RatingSettings(),
-        export: ExportSettings = ExportSettings()
+        export: ExportSettings = ExportSettings(),
+        audit: AuditSettings? = nil
     ) {
         self.nodeID = nodeID
         self.listen = listen
@@ -67,6 +70,7 @@ public struct NodeConfiguration: Sendable, Hashable {
         self.streams = streams
         self.rating = rating
         self.export = export
+        self.audit = audit
     }
 
     /// Providers by ascending priority; equal priorities keep file order.

@@ -67,10 +67,19 @@ struct ServeCommand: AsyncParsableCommand {
                 ]
             )
         }
+        // Peer audit (`[audit]`, `[[peers]]`; docs/audit.md): its admin plane binds before the node starts.
+        let audit: AuditService?
+        do {
+            audit = try await AuditService.startIfConfigured(configuration: configuration, records: sink, logger: logger)
+        } catch {
+            sink.close()
+            throw CommandLineFailure.exit("audit: \(error)")
+        }
         let node = SIPNode(configuration: configuration, sink: sink, logger: logger)
         do {
             try await node.start()
         } catch {
+            await audit?.shutdown()
             sink.close()
             throw CommandLineFailure.exit("\(error)")
         }
@@ -80,7 +89,9 @@ struct ServeCommand: AsyncParsableCommand {
         let exportServices: [any Service] = exportService.map { [$0] } ?? []
         // Rate deck updates from `[streams.ratesync]` (none by default); stopped first, before the node drains.
         let rateSync: [any Service] = RateSyncService.make(configuration: configuration, node: node, logger: logger).map { [$0] } ?? []
-        let services: [any Service] = exportServices + publishers.services + [RecordSinkCloser(sink: sink), node] + rateSync
+        // The audit stops before the node drains (its alerts and acceptances are records the sink must still take).
+        let auditServices: [any Service] = audit.map { [$0] } ?? []
+        let services: [any Service] = exportServices + publishers.services + [RecordSinkCloser(sink: sink), node] + auditServices + rateSync
         let group = ServiceGroup(
             configuration: .init(
                 services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },

@@ -22,22 +22,7 @@ extension ConfigurationLoader {
         guard let listenEntries = try reader.stringArray("listen") else {
             throw reader.missing("listen", expected: "array of \"transport:host:port\" strings")
         }
-        guard !listenEntries.isEmpty else {
-            throw reader.error(.invalidValue, at: reader.keyPath("listen"), "must list at least one address")
-        }
-        var listen: [ListenAddress] = []
-        for entry in listenEntries {
-            let address: ListenAddress
-            do {
-                address = try ListenAddress(parsing: entry.value)
-            } catch {
-                throw reader.error(.invalidValue, at: entry.keyPath, error.reason)
-            }
-            guard !listen.contains(address) else {
-                throw reader.error(.duplicateID, at: entry.keyPath, "\(quoted(entry.value)) is listed twice")
-            }
-            listen.append(address)
-        }
+        let listen = try Self.decodeListenEntries(listenEntries, key: "listen", reader: reader)
 
         let dataDirectory = try reader.string("data_dir") ?? NodeConfiguration.defaultDataDirectory
         guard !dataDirectory.isEmpty, !dataDirectory.utf8.contains(0) else {

@@ -9,7 +9,7 @@ enum ConfigurationLoader {
     static let maxFileBytes = 1 << 20
 
     // Top-level sections; a new section adds its name here and its decoder beside the others.
-    static let rootKeys = ["node", "sip", "ledger", "records", "restriction", "customers", "providers", "rating", "streams", "nats", "export", "exporters"]
+    static let rootKeys = ["node", "sip", "ledger", "records", "restriction", "customers", "providers", "rating", "streams", "nats", "export", "exporters", "audit", "peers"]
 
     static func load(path: String) throws(ConfigurationError) -> NodeConfiguration {
         let text = try ConfigurationFileReader.contents(ofPath: path, maxBytes: Self.maxFileBytes)
@@ -54,6 +54,8 @@ enum ConfigurationLoader {
         var natsReader = try root.table("nats", allowedKeys: Self.natsKeys)
         var exportReader = try root.table("export", allowedKeys: Self.exportKeys)
         let exporterReaders = try root.tableArray("exporters", allowedKeys: Self.exporterKeys)
+        var auditReader = try root.table("audit", allowedKeys: Self.auditKeys)
+        let peerReaders = try root.tableArray("peers", allowedKeys: Self.peerKeys)
         try root.finish()
 
         let node = try Self.decodeNode(&nodeReader)
@@ -66,6 +68,7 @@ enum ConfigurationLoader {
         let providers = try Self.decodeProviders(providerReaders, root: root)
         let streams = try Self.decodeStreams(&streamsReader, nats: &natsReader)
         let export = try Self.decodeExport(&exportReader, exporters: exporterReaders)
+        let audit = try Self.decodeAudit(&auditReader, peers: peerReaders, nodeID: node.id, nodeListen: node.listen)
 
         return NodeConfiguration(
             nodeID: node.id,
@@ -81,7 +84,8 @@ enum ConfigurationLoader {
             restriction: restriction,
             streams: streams,
             rating: rating,
-            export: export
+            export: export,
+            audit: audit
         )
     }
 

@@ -105,6 +105,16 @@ struct TOMLTableReader {
         return int
     }
 
+    // An integer or a float (fractional seconds, say); nil when absent. Never NaN or infinite.
+    mutating func number(_ key: String) throws(ConfigurationError) -> Double? {
+        guard let value = self.value(key) else { return nil }
+        if let int = value.int { return Double(int) }
+        guard let double = value.double, double.isFinite else {
+            throw self.wrongType(at: self.keyPath(key), expected: "number", got: value)
+        }
+        return double
+    }
+
     mutating func bool(_ key: String) throws(ConfigurationError) -> Bool? {
         guard let value = self.value(key) else { return nil }
         guard let bool = value.bool else {
