@@ -30,7 +30,8 @@ import Testing
     }
 
     @Test func anotherRateAtThePeerIsAMismatch() throws {
-        let fixture = try ReconcileFixture(deviations: [5: .init(customerRate: "0.013000")])
+        // Call 6's rate is written with fewer digits: the same price, compared as an exact decimal.
+        let fixture = try ReconcileFixture(deviations: [5: .init(customerRate: "0.013000"), 6: .init(customerRate: "0.0125")])
         defer { fixture.remove() }
         let outcomes = try Self.reconcile([5, 6].map(ReconcileFixture.guid), ours: fixture.upstream, from: fixture.downstream, peerID: "nb")
         #expect(outcomes[ReconcileFixture.guid(5)] == .mismatch([ReconcileDifference(field: "rate", ours: "0.012500", theirs: "0.013000")]))
