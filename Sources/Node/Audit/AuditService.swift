@@ -1,6 +1,7 @@
 public import Logging
 public import Metrics
 public import NIOCore
+import Foundation
 import Ledger
 import NIOPosix
 public import Records
@@ -21,6 +22,7 @@ public final class AuditService: Service, Sendable {
     private let witness: PeerWitness
     private let handler: AdminRequestHandler
     private let publishers: [CheckpointPublisher]
+    private let alertRequests: AlertRequestFolder
     private let logger: Logger
 
     /// The audit of the node `configuration` describes; audit records go to `records` (the node's sink).
@@ -34,6 +36,7 @@ public final class AuditService: Service, Sendable {
     ) throws {
         self.settings = settings
         self.logger = logger
+        self.alertRequests = AlertRequestFolder(dataDirectory: configuration.dataDirectory)
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let sip = configuration.sip
         let plane = AdminSIPPlane(
@@ -56,7 +59,8 @@ public final class AuditService: Service, Sendable {
         )
         let expires = Self.expiresSeconds(settings.publishInterval)
         self.handler = AdminRequestHandler(
-            directory: directory, witness: witness, eventPackage: settings.eventPackage, expires: expires, userAgent: sip.userAgent, logger: logger
+            directory: directory, witness: witness, eventPackage: settings.eventPackage, expires: expires, userAgent: sip.userAgent,
+            dataDirectory: configuration.dataDirectory, logger: logger
         )
         let ledger = OwnLedger(dataDirectory: configuration.dataDirectory)
         do {
@@ -126,6 +130,22 @@ public final class AuditService: Service, Sendable {
                 return
             }
             await witness.checkSilence()
+            await recordRequestedAlerts()
+        }
+    }
+
+    // Alerts a command found (`audit reconcile`) become this node's records; each request file is removed after.
+    private func recordRequestedAlerts() async {
+        for (file, request) in alertRequests.pending() {
+            switch request {
+            case .success(let (alert, document)):
+                await witness.raise(alert, evidence: document)
+            case .failure(let error):
+                logger.error("alert request unreadable; removed", metadata: ["file": "\(file)", "error": "\(error)"])
+            }
+            if unlink(file) != 0 {
+                logger.error("alert request could not be removed", metadata: ["file": "\(file)"])
+            }
         }
     }
 

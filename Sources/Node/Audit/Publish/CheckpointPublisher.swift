@@ -12,28 +12,23 @@ final class CheckpointPublisher: Sendable {
     static let maximumResends = 3
 
     private let peer: PeerSettings
-    private let nodeID: String
     private let plane: AdminSIPPlane
     private let ledger: OwnLedger
     private let eventPackage: String
     private let expires: Int
-    private let userAgent: String
+    private let requests: AdminRequestFactory
     private let logger: Logger
     private let destination: SIPDestination
 
     /// Throws when the peer's host is not an IP literal (the loader admits nothing else).
     init(peer: PeerSettings, nodeID: String, plane: AdminSIPPlane, ledger: OwnLedger, eventPackage: String, expires: Int, userAgent: String, logger: Logger) throws {
-        self.destination = SIPDestination(
-            transport: peer.transport == .tcp ? .tcp : .udp,
-            address: try SocketAddress(ipAddress: peer.host, port: peer.port)
-        )
+        self.destination = try AdminRequestFactory.destination(of: peer)
         self.peer = peer
-        self.nodeID = nodeID
         self.plane = plane
         self.ledger = ledger
         self.eventPackage = eventPackage
         self.expires = expires
-        self.userAgent = userAgent
+        self.requests = AdminRequestFactory(nodeID: nodeID, userAgent: userAgent)
         self.logger = logger
     }
 
@@ -121,23 +116,8 @@ final class CheckpointPublisher: Sendable {
     }
 
     private func makeRequest(_ publication: CheckpointPublication, entityTag: String?) -> SIPRequest {
-        let kind: SIPTransportProtocol = peer.transport == .tcp ? .tcp : .udp
-        let local = plane.advertised(for: kind)
-        let ids = plane.newIdentifiers()
-        let target = (try? SIPURI(parsing: peer.uri)) ?? SIPURI(user: "audit", host: peer.host, port: peer.port)
-        var request = SIPRequest(method: .publish, uri: target)
-        request.headers.append("Via", "SIP/2.0/\(kind.viaToken) \(local.host):\(local.port);branch=\(ids.branch);rport")
-        request.headers.append("Max-Forwards", "70")
-        request.headers.append("From", "<sip:audit@\(local.host):\(local.port)>;tag=\(ids.tag)")
-        request.headers.append("To", "<\(peer.uri)>")
-        request.headers.append("Call-ID", ids.callID)
-        request.headers.append("CSeq", "1 PUBLISH")
-        request.headers.append(AuditWire.nodeHeader, nodeID)
-        request.headers.append("Event", eventPackage)
-        request.headers.append("Expires", String(expires))
-        if let entityTag { request.headers.append(AuditWire.ifMatchHeader, entityTag) }
-        request.headers.append("User-Agent", userAgent)
-        request.setBody(ByteBuffer(bytes: publication.encoded()), contentType: CheckpointPublication.contentType)
-        return request
+        var headers = [("Event", eventPackage), ("Expires", String(expires))]
+        if let entityTag { headers.append((AuditWire.ifMatchHeader, entityTag)) }
+        return requests.request(.publish, to: peer, over: plane, headers: headers, body: publication.encoded(), contentType: CheckpointPublication.contentType)
     }
 }

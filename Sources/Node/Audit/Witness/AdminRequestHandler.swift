@@ -5,20 +5,26 @@ public import SIPCore
 import SIPTransport
 
 /// Answers the requests of the admin plane: admits peers (403 otherwise), hands checkpoint PUBLISHes to the
-/// witness (489 for other event packages) and turns its answer into the SIP response.
+/// witness (489 for other event packages), answers reconcile MESSAGEs from the node's own ledger, and turns each
+/// answer into the SIP response.
 public struct AdminRequestHandler: Sendable {
     /// Other requests than these get 405.
-    static let allowedMethods = "PUBLISH, OPTIONS"
+    static let allowedMethods = "PUBLISH, MESSAGE, OPTIONS"
 
     private let directory: PeerDirectory
     private let witness: PeerWitness
     private let eventPackage: String
     private let expires: Int
     private let userAgent: String
+    private let dataDirectory: String
     private let logger: Logger
 
-    /// A handler for `witness`; `expires` is the `Expires` value of 200 answers, in seconds.
-    public init(directory: PeerDirectory, witness: PeerWitness, eventPackage: String, expires: Int, userAgent: String, logger: Logger) {
+    /// A handler for `witness`; `expires` is the `Expires` value of 200 answers, in seconds; reconcile answers come
+    /// from the ledger under `dataDirectory`.
+    public init(
+        directory: PeerDirectory, witness: PeerWitness, eventPackage: String, expires: Int, userAgent: String, dataDirectory: String, logger: Logger
+    ) {
+        self.dataDirectory = dataDirectory
         self.directory = directory
         self.witness = witness
         self.eventPackage = eventPackage
@@ -46,7 +52,9 @@ public struct AdminRequestHandler: Sendable {
             response.headers.append("Allow", Self.allowedMethods)
             response.headers.append("Allow-Events", eventPackage)
             return response
-        case .invite, .ack, .bye, .cancel, .register, .message, .info, .update, .prack, .subscribe, .notify, .refer, .other:
+        case .message:
+            return reconcile(request, from: peer)
+        case .invite, .ack, .bye, .cancel, .register, .info, .update, .prack, .subscribe, .notify, .refer, .other:
             var response = reply(request, 405)
             response.headers.append("Allow", Self.allowedMethods)
             return response
@@ -86,6 +94,30 @@ public struct AdminRequestHandler: Sendable {
             response.headers.append("Accept", "application/sipswarm-checkpoint+json")
             return response
         }
+    }
+
+    // The peer asks for this node's CDRs of some receipts, with inclusion proofs against its latest checkpoint.
+    private func reconcile(_ request: SIPRequest, from peer: PeerSettings) -> SIPResponse {
+        guard request.headers[.contentType]?.lowercased().hasPrefix(ReconcileRequest.contentType) == true else {
+            var response = reply(request, 415)
+            response.headers.append("Accept", ReconcileRequest.contentType)
+            return response
+        }
+        let answer: ReconcileAnswer
+        do {
+            let asked = try ReconcileRequest(body: request.body.readableBytesView)
+            answer = try ReconcileResponder.answer(asked, dataDirectory: dataDirectory)
+        } catch {
+            logger.warning("reconcile request not answered", metadata: ["peer": "\(peer.id)", "error": "\(error)"])
+            switch error.code {
+            case .malformed, .tooLarge: return reply(request, 400, reason: Self.phrase(error.reason))
+            case .noCheckpoint: return reply(request, 480, reason: "No Checkpoint Yet")
+            default: return reply(request, 500, reason: Self.phrase(error.reason))
+            }
+        }
+        var response = reply(request, 200)
+        response.setBody(ByteBuffer(bytes: answer.encoded()), contentType: ReconcileRequest.contentType)
+        return response
     }
 
     private func reply(_ request: SIPRequest, _ status: Int, reason: String? = nil) -> SIPResponse {
