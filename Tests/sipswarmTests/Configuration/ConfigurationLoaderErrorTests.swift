@@ -82,7 +82,7 @@ private func withoutProviders() -> String {
 
     static let badInputs: [BadInput] = [
         // Unknown keys, top level (including sections later versions will add) and nested.
-        BadInput(prepend("[audit]\nx = 1\n"), "audit", .unknownKey),
+        BadInput(prepend("[audit]\nx = 1\n"), "audit.x", .unknownKey),
         BadInput(prepend("[streams]\nx = 1\n"), "streams.x", .unknownKey),
         BadInput(prepend("[records]\nx = 1\n"), "records.x", .unknownKey),
         BadInput(prepend("colour = \"blue\"\n"), "colour", .unknownKey),
