@@ -154,6 +154,7 @@ let package = Package(
             name: "ExportTests",
             dependencies: [
                 "Export", "SFTP", "Records", "RecordStore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
             ]

@@ -27,9 +27,21 @@ struct HTTPTransport: Sendable {
 
     private let client: HTTPClient
 
-    init(client: HTTPClient = .shared) {
+    init(client: HTTPClient = HTTPTransport.exportClient) {
         self.client = client
     }
+
+    /// The exporters' shared client: AsyncHTTPClient's singleton settings with a 5 s connect timeout. The client
+    /// retries a failed connection (with backoff) until the connect timeout, and the singleton's 90 s — bounded only
+    /// by the request's deadline — made every probe of a stopped target take the whole request timeout (seen in the
+    /// outage tests as 10 s gaps; 120 s with the default). Retrying stays on, as AsyncHTTPClient recommends for flaky
+    /// connection setup; beyond 5 s the export queue's own backoff decides when to try again. Process-wide and never
+    /// shut down, like `HTTPClient.shared`.
+    static let exportClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.timeout.connect = .seconds(5)
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
 
     func send(
         _ method: String,
