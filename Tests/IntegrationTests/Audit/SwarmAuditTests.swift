@@ -93,6 +93,14 @@ extension Integration {
                 }
             }
             #expect(caught, "ta's forged history was not caught by both peers")
+            // The first publication after the restart carries the forged roots: each peer's alert follows ta's
+            // node_started within a few intervals (15 s of slack for a loaded CI machine; on an idle one it is < 1 s).
+            let restarted = try JSONRecord.readAll(in: swarm.member("ta").dataDirectory.appendingPathComponent("audit"), kind: "audit")
+                .filter { $0.string("event") == "node_started" }.compactMap { $0.int("time_us") }.max() ?? 0
+            for witness in ["tb", "tc"] {
+                let alertTime = try swarm.alerts(recordedBy: witness, about: "ta").compactMap { $0.int("time_us") }.min() ?? .max
+                #expect(alertTime >= restarted && alertTime - restarted <= 15_000_000, "\(witness): alert \(alertTime - restarted) µs after ta's restart")
+            }
             for witness in ["tb", "tc"] {
                 // What each peer held of the honest history stays, and the refused checkpoint is kept as evidence.
                 #expect(swarm.heldCheckpoint(by: witness, peer: "ta") == honest[witness] ?? nil)

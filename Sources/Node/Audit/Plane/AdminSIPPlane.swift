@@ -78,8 +78,16 @@ public final class AdminSIPPlane: SIPTransportDelegate, @unchecked Sendable {
             self.clients[branch] = transaction
             transaction.start()
         }
-        // The promise is always completed: by the transaction (response, Timer F, transport error) or by `close`.
-        return (try? await promise.futureResult.get()) ?? .transportFailure
+        // The promise is always completed: by the transaction (response, Timer F, transport error), by `close`, or
+        // here when the caller is cancelled (a graceful shutdown must not wait up to Timer F for a silent peer).
+        return await withTaskCancellationHandler {
+            (try? await promise.futureResult.get()) ?? .transportFailure
+        } onCancel: {
+            // Runs after the block above (same loop, in order), so the transaction exists unless it already ended.
+            self.eventLoop.execute {
+                if let branch = request.topVia?.branch { self.clients[branch]?.abandon() }
+            }
+        }
     }
 
     /// A fresh branch, Call-ID and tag for a request this node starts.
