@@ -59,6 +59,19 @@ public struct AlertRequestFolder: Sendable {
         else {
             throw AuditStoreError(.malformed, "\(file) is not an alert request")
         }
-        return (AuditAlert(code: String(code.prefix(64)), peer: String(peer.prefix(64)), reason: String(reason.prefix(1000)), details: details), fields)
+        // The peer names a file (its evidence folder): only a node id's characters, never a path.
+        guard Self.isIdentifier(peer), Self.isIdentifier(code) else {
+            throw AuditStoreError(.malformed, "\(file) names a peer or alert that is not an identifier")
+        }
+        return (AuditAlert(code: code, peer: peer, reason: String(reason.prefix(1000)), details: details), fields)
+    }
+
+    private static func isIdentifier(_ text: String) -> Bool {
+        !text.isEmpty && text.utf8.count <= 64 && text.unicodeScalars.allSatisfy { scalar in
+            switch scalar {
+            case "a"..."z", "A"..."Z", "0"..."9", "-", "_": true
+            default: false
+            }
+        }
     }
 }
