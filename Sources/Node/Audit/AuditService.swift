@@ -39,13 +39,7 @@ public final class AuditService: Service, Sendable {
         self.alertRequests = AlertRequestFolder(dataDirectory: configuration.dataDirectory)
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let sip = configuration.sip
-        let plane = AdminSIPPlane(
-            eventLoop: group.next(),
-            nodeID: configuration.nodeID,
-            limits: SIPParserLimits(maxMessageBytes: max(sip.maxMessageBytes, CheckpointPublication.maximumBodyBytes + 16_384), maxHeaderCount: sip.maxHeaders, maxLineBytes: sip.maxLineBytes),
-            timers: TransactionTimers(t1: sip.t1, t2: sip.t2, t4: sip.t4),
-            logger: logger
-        )
+        let plane = AdminSIPPlane(eventLoop: group.next(), nodeID: configuration.nodeID, sip: sip, logger: logger)
         self.plane = plane
         let directory = PeerDirectory(peers: settings.peers)
         self.witness = PeerWitness(

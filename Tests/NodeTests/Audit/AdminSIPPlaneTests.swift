@@ -1,5 +1,4 @@
 import Foundation
-import Glibc
 import Logging
 import NIOCore
 import NIOPosix
@@ -12,18 +11,11 @@ import Testing
 @Suite(.serialized) struct AdminSIPPlaneTests {
     // A peer that accepts the connection and never answers: the request waits for Timer F (32 s) unless cancelled.
     @Test func aCancelledSendToASilentPeerReturnsAtOnce() async throws {
-        let silent = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(silent) }
-        var reuse: Int32 = 1
-        setsockopt(silent, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(28_205).bigEndian)
-        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(silent, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        try #require(bound == 0 && listen(silent, 4) == 0)
-
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        // Accepts connections and reads nothing: no handler ever answers.
+        let silent = try await ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .bind(host: "127.0.0.1", port: 28_205).get()
         let plane = AdminSIPPlane(eventLoop: group.next(), nodeID: "n1", limits: SIPParserLimits(), timers: .rfc3261, logger: Logger(label: "test"))
         _ = try await plane.bind(transport: .tcp, host: "127.0.0.1", port: 28_206)
         let peer = PeerSettings(id: "n2", uri: "sip:audit@127.0.0.1:28205;transport=tcp", host: "127.0.0.1", port: 28_205, transport: .tcp, publicKey: [])
@@ -42,6 +34,7 @@ import Testing
             return
         }
         await plane.close()
+        try await silent.close()
         try await group.shutdownGracefully()
     }
 }

@@ -3,6 +3,7 @@ public import NIOCore
 public import SIPCore
 public import SIPTransaction
 import Synchronization
+import Ledger
 public import SIPTransport
 
 /// A request that reached the admin plane, with what is needed to answer it.
@@ -49,6 +50,21 @@ public final class AdminSIPPlane: SIPTransportDelegate, @unchecked Sendable {
         // A bounded buffer: a flood of requests is answered by the transaction table's limit, not by memory.
         (self.requests, self.requestsContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingOldest(Self.maximumServerTransactions))
         self.transport.delegate = self
+    }
+
+    /// A plane with the node's `[sip]` timers and limits, its message limit raised to fit a checkpoint publication.
+    public convenience init(eventLoop: any EventLoop, nodeID: String, sip: SIPSettings, logger: Logger) {
+        self.init(
+            eventLoop: eventLoop,
+            nodeID: nodeID,
+            limits: SIPParserLimits(
+                maxMessageBytes: max(sip.maxMessageBytes, CheckpointPublication.maximumBodyBytes + 16_384),
+                maxHeaderCount: sip.maxHeaders,
+                maxLineBytes: sip.maxLineBytes
+            ),
+            timers: TransactionTimers(t1: sip.t1, t2: sip.t2, t4: sip.t4),
+            logger: logger
+        )
     }
 
     /// Binds one listener; returns the bound address (port 0 picks one).

@@ -39,11 +39,7 @@ public struct ReconcileClient: Sendable {
         let verifier = ReconcileVerifier(peerID: peer.id, peerKey: peer.publicKey, tolerance: settings.reconcileTolerance)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let sip = configuration.sip
-        let plane = AdminSIPPlane(
-            eventLoop: group.next(), nodeID: configuration.nodeID,
-            limits: SIPParserLimits(maxMessageBytes: max(sip.maxMessageBytes, 128 * 1024), maxHeaderCount: sip.maxHeaders, maxLineBytes: sip.maxLineBytes),
-            timers: TransactionTimers(t1: sip.t1, t2: sip.t2, t4: sip.t4), logger: logger
-        )
+        let plane = AdminSIPPlane(eventLoop: group.next(), nodeID: configuration.nodeID, sip: sip, logger: logger)
         var results: [ReconcileResult] = []
         do {
             // A listener on the admin plane's host (any port) gives the requests a Via to answer to.
