@@ -2,19 +2,7 @@ import Node
 import Testing
 @testable import sipswarm
 
-private let base = """
-    [node]
-    id = "n1"
-    listen = ["udp:127.0.0.1:5060"]
-
-    [[customers]]
-    id = "c1"
-    addresses = ["127.0.0.1"]
-
-    [[providers]]
-    id = "p1"
-    address = "127.0.0.1:5080"
-    """
+private let base = MinimalConfiguration.toml
 
 @Suite struct LedgerConfigurationTests {
     @Test func checkpointIntervalDefaultsToSixtySeconds() throws {
