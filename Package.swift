@@ -74,7 +74,7 @@ let package = Package(
         .target(
             name: "MQAL",
             dependencies: [
-                "Records", "RecordStore", "NATS",
+                "Records", "Ledger", "RecordStore", "NATS",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
