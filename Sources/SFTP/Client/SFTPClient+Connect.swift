@@ -22,9 +22,13 @@ extension SFTPClient {
         }
         let target = "\(configuration.user)@\(configuration.host):\(configuration.port)"
 
+        // The monitors are kept outside the pipelines: a host key refused at once closes the channel, and a closed
+        // channel's pipeline no longer holds its handlers, so looking the monitor up there lost the typed error.
+        let eventLoop = eventLoopGroup.next()
+        let monitors = NIOLoopBoundBox.makeEmptyBox(valueType: [ObjectIdentifier: SSHConnectionMonitor].self, eventLoop: eventLoop)
         let connection: any Channel
         do {
-            connection = try await bootstrap(configuration, credential: credential, knownHosts: knownHosts, group: eventLoopGroup)
+            connection = try await bootstrap(configuration, credential: credential, knownHosts: knownHosts, group: eventLoop, monitors: monitors)
                 .connect(host: configuration.host, port: configuration.port).get()
         } catch {
             logger.debug("sftp connect failed", metadata: ["target": "\(target)"])
@@ -32,7 +36,7 @@ extension SFTPClient {
         }
 
         do throws(SFTPError) {
-            try await awaitAuthentication(connection, timeout: configuration.connectTimeout)
+            try await awaitAuthentication(connection, monitors: monitors, timeout: configuration.connectTimeout)
             let (session, extensions) = try await openSession(connection, configuration: configuration)
             logger.debug(
                 "sftp session ready",
@@ -58,7 +62,8 @@ extension SFTPClient {
         _ configuration: SFTPClientConfiguration,
         credential: SingleCredentialDelegate.Credential,
         knownHosts: KnownHosts,
-        group: any EventLoopGroup
+        group: any EventLoop,
+        monitors: NIOLoopBoundBox<[ObjectIdentifier: SSHConnectionMonitor]?>
     ) -> ClientBootstrap {
         ClientBootstrap(group: group)
             .connectTimeout(configuration.connectTimeout)
@@ -79,15 +84,22 @@ extension SFTPClient {
                     )
                     let monitor = SSHConnectionMonitor(authenticated: channel.eventLoop.makePromise())
                     try channel.pipeline.syncOperations.addHandlers(ssh, monitor)
+                    monitors.value = (monitors.value ?? [:]).merging([ObjectIdentifier(channel): monitor]) { $1 }
                 }
             }
     }
 
     /// Waits until the monitor reports authentication, or fails after `timeout`.
-    private static func awaitAuthentication(_ connection: any Channel, timeout: TimeAmount) async throws(SFTPError) {
+    private static func awaitAuthentication(
+        _ connection: any Channel,
+        monitors: NIOLoopBoundBox<[ObjectIdentifier: SSHConnectionMonitor]?>,
+        timeout: TimeAmount
+    ) async throws(SFTPError) {
         let future = connection.eventLoop.flatSubmit { () -> EventLoopFuture<Void> in
             do {
-                let monitor = try connection.pipeline.syncOperations.handler(type: SSHConnectionMonitor.self)
+                guard let monitor = monitors.value?[ObjectIdentifier(connection)] else {
+                    throw SFTPError(.connectionClosed, "the connection has no SSH handshake monitor")
+                }
                 let deadline = connection.eventLoop.assumeIsolated().scheduleTask(in: timeout) {
                     monitor.timeOut(SFTPError(.timeout, "SSH handshake and authentication took longer than \(timeout)"))
                     connection.close(promise: nil)
