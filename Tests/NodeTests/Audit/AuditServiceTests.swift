@@ -6,13 +6,13 @@ import MetricsTestKit
 import Testing
 @testable import Node
 
-/// Two audit services in one process over real sockets (ports 28201-28204): the admin plane, the transactions,
+/// Two audit services in one process over real sockets (ports 28201-28204, 28206-28207): the admin plane, the transactions,
 /// the publisher and the witness end to end.
 @Suite(.serialized) struct AuditServiceTests {
     struct TestNode {
         let id: String
         let data = AuditFixtures.temporaryDirectory()
-        let port: Int
+        var port: Int
         let key: NodeSigningKey
         let records = RecordingAuditRecords()
         let metrics = TestMetrics()
@@ -21,6 +21,14 @@ import Testing
             self.id = id
             self.port = port
             self.key = try AuditFixtures.writeRun(dataDirectory: data, nodeID: id, records: count)
+        }
+
+        /// The same node (data, key, records, metrics) on another port. A second start within one test binds fresh
+        /// ports: CI once saw the first start's port still refused ("Address already in use") right after its close.
+        func onPort(_ newPort: Int) -> TestNode {
+            var moved = self
+            moved.port = newPort
+            return moved
         }
 
         var peerSettings: PeerSettings {
@@ -97,8 +105,8 @@ import Testing
         try FileManager.default.removeItem(atPath: a.data + "/audit")
         try FileManager.default.removeItem(atPath: a.data + "/checkpoint")
         try AuditFixtures.writeRun(dataDirectory: a.data, nodeID: "a", records: 9)
-        let witnessAgain = try b.service(peers: [a])
-        let publisherAgain = try a.service(peers: [b])
+        let witnessAgain = try b.onPort(28207).service(peers: [a.onPort(28206)])
+        let publisherAgain = try a.onPort(28206).service(peers: [b.onPort(28207)])
         try await witnessAgain.start()
         try await publisherAgain.start()
         let caught = await withTaskGroup(of: Void.self) { group -> Bool in
