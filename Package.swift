@@ -10,6 +10,9 @@ let package = Package(
         .library(name: "RecordStore", targets: ["RecordStore", "Records"]),
         // For bench/publish: the stream publishers and the NATS client.
         .library(name: "Streaming", targets: ["MQAL", "NATS"]),
+        // For bench/pipeline: the chain and Merkle tree, and the SIP parser.
+        .library(name: "Ledger", targets: ["Ledger"]),
+        .library(name: "SIPCore", targets: ["SIPCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -23,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-ssh", from: "0.15.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Message model, parser and serializer. No I/O.
@@ -115,6 +119,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
