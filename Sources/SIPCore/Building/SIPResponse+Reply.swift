@@ -25,7 +25,7 @@ extension SIPResponse {
 extension SIPRequest {
     /// The topmost Via, parsed.
     public var topVia: SIPVia? {
-        guard let first = headers.values(.via).first else { return nil }
+        guard let first = headers.firstValue(.via) else { return nil }
         return try? SIPVia(parsing: first)
     }
 
@@ -38,7 +38,7 @@ extension SIPRequest {
 
 extension SIPResponse {
     public var topVia: SIPVia? {
-        guard let first = headers.values(.via).first else { return nil }
+        guard let first = headers.firstValue(.via) else { return nil }
         return try? SIPVia(parsing: first)
     }
 

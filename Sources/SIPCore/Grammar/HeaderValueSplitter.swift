@@ -5,48 +5,23 @@ enum HeaderValueSplitter {
         split(value, on: UInt8(ascii: ","))
     }
 
-    /// Splits on `separator` outside quotes and angle brackets; trims each part.
+    /// Splits on `separator` outside quotes and angle brackets; trims each part and drops empty ones.
     static func split(_ value: String, on separator: UInt8) -> [String] {
-        var parts: [String] = []
-        let bytes = Array(value.utf8)
-        var start = 0
-        var inQuotes = false
-        var inAngle = false
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if inQuotes {
-                if byte == UInt8(ascii: "\\") { index += 1 } else if byte == UInt8(ascii: "\"") { inQuotes = false }
-            } else if byte == UInt8(ascii: "\"") {
-                inQuotes = true
-            } else if byte == UInt8(ascii: "<") {
-                inAngle = true
-            } else if byte == UInt8(ascii: ">") {
-                inAngle = false
-            } else if byte == separator && !inAngle {
-                parts.append(trimmed(bytes[start..<index]))
-                start = index + 1
-            }
-            index += 1
-        }
-        parts.append(trimmed(bytes[start..<min(bytes.count, max(start, bytes.count))]))
-        return parts.filter { !$0.isEmpty }
+        value.withSIPBytes { bytes in bytes.split(bytes.all, on: separator).map { bytes.string($0) } }
     }
 
-    static func trimmed(_ bytes: ArraySlice<UInt8>) -> String {
-        var lower = bytes.startIndex
-        var upper = bytes.endIndex
-        while lower < upper, isWhitespace(bytes[lower]) { lower += 1 }
-        while upper > lower, isWhitespace(bytes[upper - 1]) { upper -= 1 }
-        return String(decoding: bytes[lower..<upper], as: UTF8.self)
-    }
-
-    static func isWhitespace(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\n")
+    /// The first element of a comma list, without splitting the rest.
+    static func firstOfCommaList(_ value: String) -> String? {
+        value.withSIPBytes { bytes in bytes.firstPart(bytes.all, on: UInt8(ascii: ",")).map { bytes.string($0) } }
     }
 }
 
 extension String {
     /// Whitespace-trimmed copy (SP, HTAB, CR, LF).
-    var sipTrimmed: String { HeaderValueSplitter.trimmed(Array(utf8)[...]) }
+    var sipTrimmed: String {
+        withSIPBytes { bytes in
+            let range = bytes.trimmed(bytes.all)
+            return range.count == bytes.base.count ? self : bytes.string(range)
+        }
+    }
 }

@@ -17,45 +17,50 @@ public struct SIPNameAddress: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses one element (not a comma list).
     public init(parsing text: some StringProtocol) throws(SIPParseError) {
-        let value = Substring(String(text).sipTrimmed)
-        if let open = Self.openingBracket(value) {
-            guard let close = value[open...].firstIndex(of: ">") else {
+        self = try text.withSIPBytes { bytes throws(SIPParseError) in try SIPNameAddress(bytes, bytes.all) }
+    }
+
+    /// Parses the element in `range` of `bytes`.
+    init(_ bytes: SIPBytes, _ range: Range<Int>) throws(SIPParseError) {
+        let value = bytes.trimmed(range)
+        if let open = Self.openingBracket(bytes, value) {
+            guard let close = bytes.firstIndex(of: UInt8(ascii: ">"), in: open..<value.upperBound) else {
                 throw SIPParseError(.invalidHeaderValue, "unterminated '<' in name-addr")
             }
-            let name = String(value[..<open]).sipTrimmed
-            displayName = name.isEmpty ? nil : name
-            uri = try SIPURI(parsing: value[value.index(after: open)..<close])
-            parameters = SIPParameters(parsing: value[value.index(after: close)...])
+            let name = bytes.trimmed(value.lowerBound..<open)
+            displayName = name.isEmpty ? nil : bytes.string(name)
+            uri = try SIPURI(bytes, open + 1..<close)
+            parameters = SIPParameters(bytes, close + 1..<value.upperBound)
             angleBrackets = true
         } else {
             // addr-spec: parameters after the URI belong to the header (RFC 3261 §20.10).
             displayName = nil
-            let semicolon = value.firstIndex(of: ";") ?? value.endIndex
-            uri = try SIPURI(parsing: value[..<semicolon])
-            parameters = SIPParameters(parsing: value[semicolon...])
+            let semicolon = bytes.firstIndex(of: UInt8(ascii: ";"), in: value) ?? value.upperBound
+            uri = try SIPURI(bytes, value.lowerBound..<semicolon)
+            parameters = SIPParameters(bytes, semicolon..<value.upperBound)
             angleBrackets = false
         }
     }
 
     // First '<' outside a quoted display name.
-    private static func openingBracket(_ text: Substring) -> Substring.Index? {
+    private static func openingBracket(_ bytes: SIPBytes, _ range: Range<Int>) -> Int? {
         var inQuotes = false
-        var index = text.startIndex
-        while index < text.endIndex {
-            let character = text[index]
+        var index = range.lowerBound
+        while index < range.upperBound {
+            let byte = bytes[index]
             if inQuotes {
-                if character == "\\" {
-                    index = text.index(after: index)
-                    if index == text.endIndex { return nil }
-                } else if character == "\"" {
+                if byte == UInt8(ascii: "\\") {
+                    index += 1
+                    if index == range.upperBound { return nil }
+                } else if byte == UInt8(ascii: "\"") {
                     inQuotes = false
                 }
-            } else if character == "\"" {
+            } else if byte == UInt8(ascii: "\"") {
                 inQuotes = true
-            } else if character == "<" {
+            } else if byte == UInt8(ascii: "<") {
                 return index
             }
-            index = text.index(after: index)
+            index += 1
         }
         return nil
     }

@@ -15,8 +15,7 @@ public struct SIPParameters: Sendable, Hashable, Sequence {
 
     /// Value of a parameter; `.some(nil)` for a flag parameter such as `;lr` or `;rport`.
     public subscript(_ name: String) -> String?? {
-        let lowered = name.lowercased()
-        for item in items where item.name.lowercased() == lowered { return .some(item.value) }
+        for item in items where Self.sameName(item.name, name) { return .some(item.value) }
         return .none
     }
 
@@ -25,8 +24,7 @@ public struct SIPParameters: Sendable, Hashable, Sequence {
 
     /// Sets or adds a parameter, keeping its position when present.
     public mutating func set(_ name: String, _ value: String?) {
-        let lowered = name.lowercased()
-        if let index = items.firstIndex(where: { $0.name.lowercased() == lowered }) {
+        if let index = items.firstIndex(where: { Self.sameName($0.name, name) }) {
             items[index].value = value
         } else {
             items.append(Parameter(name: name, value: value))
@@ -34,20 +32,26 @@ public struct SIPParameters: Sendable, Hashable, Sequence {
     }
 
     public mutating func remove(_ name: String) {
-        let lowered = name.lowercased()
-        items.removeAll { $0.name.lowercased() == lowered }
+        items.removeAll { Self.sameName($0.name, name) }
     }
 
     /// Parses `;a=b;c` (the leading `;` optional). Values may be quoted strings.
     public init(parsing text: Substring) {
+        self = text.withSIPBytes { bytes in SIPParameters(bytes, bytes.all) }
+    }
+
+    /// Parses the parameters in `range` of `bytes`.
+    init(_ bytes: SIPBytes, _ range: Range<Int>) {
         items = []
-        for part in HeaderValueSplitter.split(String(text), on: UInt8(ascii: ";")) {
-            if let equals = part.firstIndex(of: "=") {
-                let name = String(part[..<equals]).sipTrimmed
-                let value = String(part[part.index(after: equals)...]).sipTrimmed
-                items.append(Parameter(name: name, value: value))
+        guard !range.isEmpty else { return }
+        for part in bytes.split(range, on: UInt8(ascii: ";")) {
+            if let equals = bytes.firstIndex(of: UInt8(ascii: "="), in: part) {
+                items.append(Parameter(
+                    name: bytes.string(bytes.trimmed(part.lowerBound..<equals)),
+                    value: bytes.string(bytes.trimmed(equals + 1..<part.upperBound))
+                ))
             } else {
-                items.append(Parameter(name: part, value: nil))
+                items.append(Parameter(name: bytes.string(part), value: nil))
             }
         }
     }
@@ -64,5 +68,14 @@ public struct SIPParameters: Sendable, Hashable, Sequence {
             }
         }
         return out
+    }
+
+    // Parameter names are tokens (ASCII): compare bytes with ASCII case folding, no lower-cased copies.
+    static func sameName(_ lhs: String, _ rhs: String) -> Bool {
+        let left = lhs.utf8
+        let right = rhs.utf8
+        guard left.count == right.count else { return false }
+        for (a, b) in zip(left, right) where ASCIIByte.lower(a) != ASCIIByte.lower(b) { return false }
+        return true
     }
 }

@@ -27,100 +27,112 @@ public struct SIPURI: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses a URI. Throws `invalidURI`, or `unsupportedURIScheme` for schemes other than sip, sips, tel.
     public init(parsing text: some StringProtocol) throws(SIPParseError) {
-        let text = Substring(text)
-        guard let colon = text.firstIndex(of: ":") else {
+        self = try text.withSIPBytes { bytes throws(SIPParseError) in try SIPURI(bytes, bytes.all) }
+    }
+
+    /// Parses the URI in `range` of `bytes` (no surrounding whitespace or angle brackets).
+    init(_ bytes: SIPBytes, _ range: Range<Int>) throws(SIPParseError) {
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":"), in: range) else {
             throw SIPParseError(.invalidURI, "URI has no scheme")
         }
-        let schemeText = text[..<colon].lowercased()
-        guard let scheme = Scheme(rawValue: schemeText) else {
-            if schemeText.isEmpty || !schemeText.allSatisfy({ $0.isLetter || $0.isNumber || "+-.".contains($0) }) {
+        let schemeRange = range.lowerBound..<colon
+        if bytes.equalsIgnoringCase(schemeRange, "sip") {
+            scheme = .sip
+        } else if bytes.equalsIgnoringCase(schemeRange, "sips") {
+            scheme = .sips
+        } else if bytes.equalsIgnoringCase(schemeRange, "tel") {
+            scheme = .tel
+        } else {
+            // Non-ASCII bytes pass here as Unicode letters did before: such a scheme is unsupported, not malformed.
+            if schemeRange.isEmpty || !bytes.allSatisfy(in: schemeRange, {
+                ASCIIByte.isLetter($0) || ASCIIByte.isDigit($0) || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-")
+                    || $0 == UInt8(ascii: ".") || $0 >= 0x80
+            }) {
                 throw SIPParseError(.invalidURI, "malformed URI scheme")
             }
             throw SIPParseError(.unsupportedURIScheme, "unsupported URI scheme")
         }
-        self.scheme = scheme
-        self.password = nil
-        self.port = nil
-        self.headers = nil
-        var rest = text[text.index(after: colon)...]
-        // Bytes, not Characters: "<" or SP followed by a combining mark is one grapheme.
-        if rest.utf8.contains(where: {
-            $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\n")
-                || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">")
-        }) {
+        password = nil
+        port = nil
+        headers = nil
+        var rest = colon + 1..<range.upperBound
+        if bytes.contains(in: rest, where: { ASCIIByte.isWhitespace($0) || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") }) {
             throw SIPParseError(.invalidURI, "URI contains whitespace or angle brackets")
         }
-        if let question = rest.firstIndex(of: "?") {
-            headers = String(rest[rest.index(after: question)...])
-            rest = rest[..<question]
+        if let question = bytes.firstIndex(of: UInt8(ascii: "?"), in: rest) {
+            headers = bytes.string(question + 1..<rest.upperBound)
+            rest = rest.lowerBound..<question
         }
         if scheme == .tel {
-            let semicolon = rest.firstIndex(of: ";") ?? rest.endIndex
-            let number = rest[..<semicolon]
-            guard !number.isEmpty else { throw SIPParseError(.invalidURI, "tel URI without number") }
-            user = String(number)
+            let semicolon = bytes.firstIndex(of: UInt8(ascii: ";"), in: rest) ?? rest.upperBound
+            guard semicolon > rest.lowerBound else { throw SIPParseError(.invalidURI, "tel URI without number") }
+            user = bytes.string(rest.lowerBound..<semicolon)
             host = ""
-            parameters = SIPParameters(parsing: rest[semicolon...])
+            parameters = SIPParameters(bytes, semicolon..<rest.upperBound)
             return
         }
-        // userinfo ends at the last '@' before any parameters.
-        let paramStart = Self.parameterStart(rest)
-        var hostPart = rest[..<paramStart]
-        parameters = SIPParameters(parsing: rest[paramStart...])
-        if let at = hostPart.lastIndex(of: "@") {
-            let userinfo = hostPart[..<at]
-            hostPart = hostPart[hostPart.index(after: at)...]
-            if let passwordColon = userinfo.firstIndex(of: ":") {
-                user = String(userinfo[..<passwordColon])
-                password = String(userinfo[userinfo.index(after: passwordColon)...])
+        // userinfo ends at the last '@'; parameters start at the first ';' after it (a ';' inside the user part belongs to the user).
+        let at = bytes.lastIndex(of: UInt8(ascii: "@"), in: rest)
+        let paramStart = bytes.firstIndex(of: UInt8(ascii: ";"), in: (at.map { $0 + 1 } ?? rest.lowerBound)..<rest.upperBound) ?? rest.upperBound
+        parameters = SIPParameters(bytes, paramStart..<rest.upperBound)
+        var hostPart = rest.lowerBound..<paramStart
+        if let at {
+            let userinfo = rest.lowerBound..<at
+            hostPart = at + 1..<paramStart
+            if let passwordColon = bytes.firstIndex(of: UInt8(ascii: ":"), in: userinfo) {
+                user = bytes.string(userinfo.lowerBound..<passwordColon)
+                password = bytes.string(passwordColon + 1..<userinfo.upperBound)
             } else {
-                user = String(userinfo)
+                user = bytes.string(userinfo)
             }
             if user?.isEmpty == true { throw SIPParseError(.invalidURI, "empty user part") }
         } else {
             user = nil
         }
-        let (parsedHost, parsedPort) = try Self.splitHostPort(hostPart)
-        host = parsedHost
-        port = parsedPort
-    }
-
-    // The first ';' after the userinfo '@' (a ';' inside the user part belongs to the user).
-    private static func parameterStart(_ text: Substring) -> Substring.Index {
-        let searchFrom = text.lastIndex(of: "@").map { text.index(after: $0) } ?? text.startIndex
-        return text[searchFrom...].firstIndex(of: ";") ?? text.endIndex
+        (host, port) = try Self.splitHostPort(bytes, hostPart)
     }
 
     /// Splits `host[:port]`, accepting `[v6]:port`.
-    static func splitHostPort(_ text: Substring) throws(SIPParseError) -> (String, Int?) {
-        guard !text.isEmpty else { throw SIPParseError(.invalidURI, "empty host") }
-        var host: Substring
-        var portText: Substring?
-        if text.hasPrefix("[") {
-            guard let close = text.firstIndex(of: "]") else { throw SIPParseError(.invalidURI, "unterminated IPv6 reference") }
-            host = text[...close]
-            let after = text[text.index(after: close)...]
-            if !after.isEmpty {
-                guard after.hasPrefix(":") else { throw SIPParseError(.invalidURI, "garbage after IPv6 reference") }
-                portText = after.dropFirst()
+    static func splitHostPort(_ text: some StringProtocol) throws(SIPParseError) -> (String, Int?) {
+        try text.withSIPBytes { bytes throws(SIPParseError) in try splitHostPort(bytes, bytes.all) }
+    }
+
+    static func splitHostPort(_ bytes: SIPBytes, _ range: Range<Int>) throws(SIPParseError) -> (String, Int?) {
+        guard !range.isEmpty else { throw SIPParseError(.invalidURI, "empty host") }
+        var host: Range<Int>
+        var portRange: Range<Int>?
+        if bytes[range.lowerBound] == UInt8(ascii: "[") {
+            guard let close = bytes.firstIndex(of: UInt8(ascii: "]"), in: range) else {
+                throw SIPParseError(.invalidURI, "unterminated IPv6 reference")
             }
-        } else if let colon = text.lastIndex(of: ":") {
-            host = text[..<colon]
-            portText = text[text.index(after: colon)...]
+            host = range.lowerBound..<close + 1
+            let after = close + 1..<range.upperBound
+            if !after.isEmpty {
+                guard bytes[after.lowerBound] == UInt8(ascii: ":") else { throw SIPParseError(.invalidURI, "garbage after IPv6 reference") }
+                portRange = after.lowerBound + 1..<after.upperBound
+            }
+        } else if let colon = bytes.lastIndex(of: UInt8(ascii: ":"), in: range) {
+            host = range.lowerBound..<colon
+            portRange = colon + 1..<range.upperBound
         } else {
-            host = text
+            host = range
         }
-        guard !host.isEmpty, host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-._[]:".contains($0)) }) else {
+        guard !host.isEmpty, bytes.allSatisfy(in: host, {
+            ASCIIByte.isLetter($0) || ASCIIByte.isDigit($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".")
+                || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "]") || $0 == UInt8(ascii: ":")
+        }) else {
             throw SIPParseError(.invalidURI, "malformed host")
         }
         var port: Int?
-        if let portText {
-            guard let value = SIPDecimal.parse(portText, maxDigits: 5), (0...65535).contains(value) else {
+        if let portRange {
+            guard let value = SIPDecimal.parseBytes(UnsafeBufferPointer(rebasing: bytes.base[portRange]), maxDigits: 5),
+                  (0...65535).contains(value)
+            else {
                 throw SIPParseError(.invalidURI, "malformed port")
             }
             port = value
         }
-        return (String(host), port)
+        return (bytes.string(host), port)
     }
 
     /// The `user@host:port` identity without parameters, for logs and keys.

@@ -18,33 +18,38 @@ public struct SIPVia: Sendable, Hashable, CustomStringConvertible {
     }
 
     public init(parsing text: some StringProtocol) throws(SIPParseError) {
-        let value = Substring(String(text).sipTrimmed)
+        self = try text.withSIPBytes { bytes throws(SIPParseError) in try SIPVia(bytes, bytes.all) }
+    }
+
+    /// Parses the Via element in `range` of `bytes`.
+    init(_ bytes: SIPBytes, _ range: Range<Int>) throws(SIPParseError) {
         // sent-protocol = "SIP" / "2.0" / transport, with optional LWS around the slashes.
-        var remainder = value[...]
-        var protocolParts: [String] = []
+        var remainder = bytes.trimmed(range)
+        var protocolParts: [Range<Int>] = []
         for _ in 0..<3 {
-            remainder = remainder.drop(while: { $0 == " " || $0 == "\t" })
-            let end = remainder.firstIndex(where: { $0 == "/" || $0 == " " || $0 == "\t" }) ?? remainder.endIndex
-            protocolParts.append(String(remainder[..<end]))
-            remainder = remainder[end...].drop(while: { $0 == " " || $0 == "\t" })
+            remainder = bytes.droppingBlanks(remainder)
+            var end = remainder.lowerBound
+            while end < remainder.upperBound, bytes[end] != UInt8(ascii: "/"), !ASCIIByte.isBlank(bytes[end]) { end += 1 }
+            protocolParts.append(remainder.lowerBound..<end)
+            remainder = bytes.droppingBlanks(end..<remainder.upperBound)
             if protocolParts.count < 3 {
-                guard remainder.hasPrefix("/") else { throw SIPParseError(.invalidHeaderValue, "Via sent-protocol malformed") }
-                remainder = remainder.dropFirst()
+                guard bytes.hasPrefix(UInt8(ascii: "/"), in: remainder) else {
+                    throw SIPParseError(.invalidHeaderValue, "Via sent-protocol malformed")
+                }
+                remainder = remainder.lowerBound + 1..<remainder.upperBound
             }
         }
-        guard protocolParts[0].uppercased() == "SIP", protocolParts[1] == "2.0", !protocolParts[2].isEmpty else {
+        guard bytes.equalsIgnoringCase(protocolParts[0], "SIP"), bytes.string(protocolParts[1]) == "2.0", !protocolParts[2].isEmpty else {
             throw SIPParseError(.invalidHeaderValue, "Via sent-protocol is not SIP/2.0")
         }
-        transport = protocolParts[2].uppercased()
-        remainder = remainder.drop(while: { $0 == " " || $0 == "\t" })
-        let semicolon = remainder.firstIndex(of: ";") ?? remainder.endIndex
-        let sentBy = Substring(String(remainder[..<semicolon]).sipTrimmed)
+        transport = bytes.uppercasedString(protocolParts[2])
+        let semicolon = bytes.firstIndex(of: UInt8(ascii: ";"), in: remainder) ?? remainder.upperBound
         do {
-            (host, port) = try SIPURI.splitHostPort(sentBy)
+            (host, port) = try SIPURI.splitHostPort(bytes, bytes.trimmed(remainder.lowerBound..<semicolon))
         } catch {
             throw SIPParseError(.invalidHeaderValue, "Via sent-by malformed")
         }
-        parameters = SIPParameters(parsing: remainder[semicolon...])
+        parameters = SIPParameters(bytes, semicolon..<remainder.upperBound)
     }
 
     public var branch: String? { parameters["branch"] ?? nil }

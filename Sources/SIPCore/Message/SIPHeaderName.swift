@@ -5,10 +5,26 @@ public struct SIPHeaderName: Sendable, Hashable, CustomStringConvertible {
 
     /// Normalises a header name as written on the wire (any case, compact or long form).
     public init(_ written: String) {
-        if written.utf8.count == 1, let compact = Self.compactForms[written.lowercased()] {
+        if written.utf8.count == 1, let compact = Self.compactForms[Self.asciiLowercased(written)] {
             self.key = compact
         } else {
-            self.key = written.lowercased()
+            self.key = Self.asciiLowercased(written)
+        }
+    }
+
+    // Header names are tokens (ASCII, RFC 3261 §25.1); `lowercased()` would run Unicode case mapping on
+    // every header of every message. Non-ASCII names (refused by the parser) fall back to it.
+    private static func asciiLowercased(_ written: String) -> String {
+        var needsChange = false
+        for byte in written.utf8 {
+            if byte >= 0x80 { return written.lowercased() }
+            if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") { needsChange = true }
+        }
+        guard needsChange else { return written }
+        let count = written.utf8.count
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            for (offset, byte) in written.utf8.enumerated() { buffer[offset] = ASCIIByte.lower(byte) }
+            return count
         }
     }
 

@@ -45,6 +45,14 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
         return result
     }
 
+    /// The first element with this name, as `values(name).first` but without splitting the rest of the list.
+    public func firstValue(_ name: SIPHeaderName) -> String? {
+        for field in fields where field.key == name {
+            if let first = HeaderValueSplitter.firstOfCommaList(field.value) { return first }
+        }
+        return nil
+    }
+
     /// Appends a header line.
     public mutating func append(_ name: String, _ value: String) {
         fields.append(SIPHeaderField(name: name, value: value))

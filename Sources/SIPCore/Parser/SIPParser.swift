@@ -238,7 +238,7 @@ public struct SIPParser: Sendable {
 
     // Checks the headers every hop relies on; anything else stays raw until someone needs it.
     private static func validateCommon(_ headers: SIPHeaders) throws(SIPParseError) {
-        guard let topVia = headers.values(.via).first else { throw SIPParseError(.missingHeader, "empty Via") }
+        guard let topVia = headers.firstValue(.via) else { throw SIPParseError(.missingHeader, "empty Via") }
         _ = try SIPVia(parsing: topVia)
         guard let from = headers[.from] else { throw SIPParseError(.missingHeader, "request without from header") }
         _ = try SIPNameAddress(parsing: from)
