@@ -9,6 +9,7 @@ public struct ConfigurationValueError: Error, Sendable, CustomStringConvertible 
             case invalidPort
             case invalidListenAddress
             case unknownTransport
+            case invalidHTTPPath
         }
 
         private let base: Base
@@ -29,6 +30,8 @@ public struct ConfigurationValueError: Error, Sendable, CustomStringConvertible 
         public static let invalidListenAddress = Code(.invalidListenAddress)
         /// A transport other than `udp` or `tcp`.
         public static let unknownTransport = Code(.unknownTransport)
+        /// Not an absolute HTTP path of visible ASCII without query or fragment (`[metrics] path`).
+        public static let invalidHTTPPath = Code(.invalidHTTPPath)
 
         public var description: String { self.base.rawValue }
     }

@@ -30,6 +30,8 @@ public struct NodeConfiguration: Sendable, Hashable {
     public var export: ExportSettings
     /// Peer audit (`[audit]`, `[[peers]]`); nil when neither section is present (audit off).
     public var audit: AuditSettings?
+    /// Prometheus metrics endpoint (`[metrics]`); nil when the section is absent (no endpoint).
+    public var metrics: MetricsSettings?
 
     /// Default `[node] data_dir`.
     public static let defaultDataDirectory = "./data"
@@ -54,7 +56,8 @@ public struct NodeConfiguration: Sendable, Hashable {
         streams: StreamSettings = StreamSettings(),
         rating: RatingSettings = RatingSettings(),
         export: ExportSettings = ExportSettings(),
-        audit: AuditSettings? = nil
+        audit: AuditSettings? = nil,
+        metrics: MetricsSettings? = nil
     ) {
         self.nodeID = nodeID
         self.listen = listen
@@ -71,6 +74,7 @@ public struct NodeConfiguration: Sendable, Hashable {
         self.rating = rating
         self.export = export
         self.audit = audit
+        self.metrics = metrics
     }
 
     /// Providers by ascending priority; equal priorities keep file order.

@@ -21,12 +21,18 @@ public final class SIPNode: Service, Sendable {
     private let engineBox: NIOLoopBoundBox<NodeEngine?>
     private let logger: Logger
 
+    /// `metrics` is the registry the `[metrics]` endpoint serves; nil serves the one the process was bootstrapped with
+    /// (``NodeMetricsBootstrap``), or an empty one. Without `[metrics]` there is no endpoint.
     public init(
         configuration: NodeConfiguration, sink: any RecordSink,
-        clock: any MicrosecondClock = SystemMicrosecondClock(), logger: Logger
+        clock: any MicrosecondClock = SystemMicrosecondClock(), logger: Logger,
+        metrics: NodeMetricsRegistry? = nil
     ) {
         self.configuration = configuration
         self.logger = logger
+        metricsEndpoint = configuration.metrics.map { settings in
+            MetricsEndpoint(settings: settings, registry: metrics ?? NodeMetricsBootstrap.processRegistry ?? NodeMetricsRegistry(), logger: logger)
+        }
         // One SIP thread: the per-message path needs no locks; the record writer has its own thread.
         group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         eventLoop = group.next()
@@ -44,6 +50,7 @@ public final class SIPNode: Service, Sendable {
 
     private let sink: any RecordSink
     private let clock: any MicrosecondClock
+    private let metricsEndpoint: MetricsEndpoint?
 
     /// Resolves providers and binds every listener. Throws `NodeStartError` with one clear line.
     @discardableResult
@@ -59,6 +66,8 @@ public final class SIPNode: Service, Sendable {
             let kind: SIPTransportProtocol = provider.transport == .tcp ? .tcp : .udp
             targets.append(ProviderTarget(id: provider.id, host: provider.host, port: provider.port, destination: SIPDestination(transport: kind, address: address)))
         }
+        // Bound before the SIP sockets, so that a port in use fails the start before any call is taken.
+        try await metricsEndpoint?.start()
         var bound: [String] = []
         for listen in configuration.listen {
             do {
@@ -70,6 +79,7 @@ public final class SIPNode: Service, Sendable {
                 bound.append("\(listen.transport.rawValue):\(address.ipAddress ?? listen.host):\(address.port ?? listen.port)")
             } catch {
                 _ = try? await transport.close().get()
+                await metricsEndpoint?.stop()
                 throw NodeStartError("cannot listen on \(listen.transport.rawValue):\(listen.host):\(listen.port): \(Self.describe(error))")
             }
         }
@@ -102,6 +112,7 @@ public final class SIPNode: Service, Sendable {
             }.get()
         } catch {
             _ = try? await transport.close().get()
+            await metricsEndpoint?.stop()
             throw error
         }
         attachRestriction()
@@ -170,6 +181,8 @@ public final class SIPNode: Service, Sendable {
         let final = await onLoop { $0.statistics } ?? NodeStatistics()
         finalStatistics.withLock { $0 = final }
         _ = try? await transport.close().get()
+        // Last, so that the drain itself can be watched.
+        await metricsEndpoint?.stop()
         sink.flush()
         try? await group.shutdownGracefully()
         logger.info("node stopped", metadata: ["node": "\(configuration.nodeID)"])

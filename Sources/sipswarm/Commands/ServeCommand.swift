@@ -31,6 +31,10 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = LogSetup.bootstrap(level: level)
         let configuration = try ConfigurationLoader.loadForCommand(path: config, dataDirectory: dataDir)
+        // `[metrics]`: swift-metrics records into the registry the endpoint serves. Bootstrapped before anything that
+        // records is made (a Counter or Timer made earlier stays on the no-op handler); without the section nothing is
+        // bootstrapped and recording costs nothing.
+        let metrics = configuration.metrics.map { _ in NodeMetricsBootstrap.bootstrapOnce(NodeMetricsRegistry()) }
         let sink: JSONLinesRecordSink
         do {
             sink = try JSONLinesRecordSink(
@@ -75,7 +79,7 @@ struct ServeCommand: AsyncParsableCommand {
             sink.close()
             throw CommandLineFailure.exit("audit: \(error)")
         }
-        let node = SIPNode(configuration: configuration, sink: sink, logger: logger)
+        let node = SIPNode(configuration: configuration, sink: sink, logger: logger, metrics: metrics)
         do {
             try await node.start()
         } catch {

@@ -9,7 +9,7 @@ enum ConfigurationLoader {
     static let maxFileBytes = 1 << 20
 
     // Top-level sections; a new section adds its name here and its decoder beside the others.
-    static let rootKeys = ["node", "sip", "ledger", "records", "restriction", "customers", "providers", "rating", "streams", "nats", "export", "exporters", "audit", "peers"]
+    static let rootKeys = ["node", "sip", "ledger", "records", "restriction", "customers", "providers", "rating", "streams", "nats", "export", "exporters", "audit", "peers", "metrics"]
 
     static func load(path: String) throws(ConfigurationError) -> NodeConfiguration {
         let text = try ConfigurationFileReader.contents(ofPath: path, maxBytes: Self.maxFileBytes)
@@ -56,6 +56,7 @@ enum ConfigurationLoader {
         let exporterReaders = try root.tableArray("exporters", allowedKeys: Self.exporterKeys)
         var auditReader = try root.table("audit", allowedKeys: Self.auditKeys)
         let peerReaders = try root.tableArray("peers", allowedKeys: Self.peerKeys)
+        var metricsReader = try root.table("metrics", allowedKeys: Self.metricsKeys)
         try root.finish()
 
         let node = try Self.decodeNode(&nodeReader)
@@ -69,6 +70,7 @@ enum ConfigurationLoader {
         let streams = try Self.decodeStreams(&streamsReader, nats: &natsReader)
         let export = try Self.decodeExport(&exportReader, exporters: exporterReaders)
         let audit = try Self.decodeAudit(&auditReader, peers: peerReaders, nodeID: node.id, nodeListen: node.listen)
+        let metrics = try Self.decodeMetrics(&metricsReader, sipListen: node.listen + (audit?.listen ?? []))
 
         return NodeConfiguration(
             nodeID: node.id,
@@ -85,7 +87,8 @@ enum ConfigurationLoader {
             streams: streams,
             rating: rating,
             export: export,
-            audit: audit
+            audit: audit,
+            metrics: metrics
         )
     }
 
