@@ -24,7 +24,7 @@ final class ClientTransactionDriver {
     let destination: SIPDestination
     private let requestBytes: ByteBuffer
     private var machine: Machine
-    private var timers: [TransactionTimer: Scheduled<Void>] = [:]
+    private var timers = NamedTimers<TransactionTimer>()
     private var lastFailureResponse: SIPResponse?
     private(set) var receivedProvisional = false
     private(set) var receivedFinal = false
@@ -68,7 +68,7 @@ final class ClientTransactionDriver {
     }
 
     func timerFired(_ timer: TransactionTimer) {
-        timers[timer] = nil
+        timers.fired(timer)
         perform(advance(invite: { $0.timerFired(timer) }, nonInvite: { $0.timerFired(timer) }), response: nil)
     }
 
@@ -97,8 +97,8 @@ final class ClientTransactionDriver {
     /// answer from a provider the session gave up on can still be CANCELled or ACKed.
     func muteRetransmissions() {
         retransmissionsMuted = true
-        timers.removeValue(forKey: .a)?.cancel()
-        timers.removeValue(forKey: .e)?.cancel()
+        timers.cancel(.a)
+        timers.cancel(.e)
     }
 
     private var retransmissionsMuted = false
@@ -122,7 +122,7 @@ final class ClientTransactionDriver {
             case .startTimer(let timer, let duration):
                 schedule(timer, duration)
             case .cancelTimer(let timer):
-                timers.removeValue(forKey: timer)?.cancel()
+                timers.cancel(timer)
             case .timeout:
                 notify(.timeout)
             case .transportFailure:
@@ -141,17 +141,15 @@ final class ClientTransactionDriver {
 
     private func schedule(_ timer: TransactionTimer, _ duration: Duration) {
         if retransmissionsMuted && (timer == .a || timer == .e) { return }
-        timers.removeValue(forKey: timer)?.cancel()
-        timers[timer] = engine.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(duration: duration)) { [weak self] in
+        timers.set(timer, engine.timerQueue.schedule(after: duration) { [weak self] in
             self?.timerFired(timer)
-        }
+        })
     }
 
     private func terminate() {
         guard !finished else { return }
         finished = true
-        for (_, scheduled) in timers { scheduled.cancel() }
-        timers.removeAll()
+        timers.cancelAll()
         // Breaks the session → attempt → driver → closure → session cycle.
         onEvent = { _ in }
         engine.clientTransactionTerminated(branch: branch)

@@ -1,4 +1,5 @@
 import Logging
+import Metrics
 import NIOCore
 import Records
 import RecordStore
@@ -21,7 +22,13 @@ final class NodeEngine: SIPTransportDelegate {
     let rating: RatingBook?
     var ids: IdentifierGenerator
     var eventLoop: any EventLoop { transport.eventLoop }
+    /// Every transaction and session timer: one heap on the engine's loop behind one NIO task (EventLoopTimerQueue.swift).
+    let timerQueue: EventLoopTimerQueue
     var statistics = NodeStatistics()
+    /// Setup delay timers and the active-session gauge (EngineMetrics.swift).
+    let metrics: EngineMetrics
+    /// When the message being handled now reached the engine (NIO's monotonic clock): the start of the setup delays.
+    private(set) var messageReceivedAt = NIODeadline.uptimeNanoseconds(0)
 
     private var clientTransactions: [String: ClientTransactionDriver] = [:]
     private var serverTransactions: [ServerTransactionKey: ServerTransactionDriver] = [:]
@@ -40,9 +47,11 @@ final class NodeEngine: SIPTransportDelegate {
 
     init(
         configuration: NodeConfiguration, transport: any SIPMessageTransport, sink: any RecordSink,
-        clock: any MicrosecondClock, providers: [ProviderTarget], logger: Logger, rating: RatingBook? = nil
+        clock: any MicrosecondClock, providers: [ProviderTarget], logger: Logger, rating: RatingBook? = nil,
+        metrics: (any MetricsFactory)? = nil
     ) {
         self.rating = rating
+        self.metrics = EngineMetrics(factory: metrics)
         self.configuration = configuration
         self.transport = transport
         self.sink = sink
@@ -50,6 +59,7 @@ final class NodeEngine: SIPTransportDelegate {
         self.logger = logger
         self.providers = providers
         self.customers = CustomerDirectory(configuration)
+        self.timerQueue = EventLoopTimerQueue(eventLoop: transport.eventLoop)
         self.transactionTimers = TransactionTimers(t1: configuration.sip.t1, t2: configuration.sip.t2, t4: configuration.sip.t4)
         let host = configuration.listen.first?.host ?? "127.0.0.1"
         self.ids = IdentifierGenerator(nodeID: configuration.nodeID, host: host)
@@ -73,6 +83,8 @@ final class NodeEngine: SIPTransportDelegate {
     // MARK: - Transport delegate
 
     func transportReceived(_ message: SIPMessage, from source: SIPSource) {
+        // Everything below runs synchronously, so a session reads this stamp while it handles this message.
+        messageReceivedAt = NIODeadline.now()
         switch message {
         case .request(var request):
             SIPViaStamping.stampReceived(on: &request, from: source)
@@ -190,6 +202,7 @@ final class NodeEngine: SIPTransportDelegate {
         sessionsByALeg[callID] = session
         activeSessions[session.id] = session
         statistics.sessionsStarted += 1
+        metrics.activeSessions.record(activeSessions.count)
         session.start()
     }
 
@@ -320,6 +333,7 @@ final class NodeEngine: SIPTransportDelegate {
         if records.cdr.answerMicros != nil { statistics.answered += 1 }
         sink.emit(records)
         activeSessions[session.id] = nil
+        metrics.activeSessions.record(activeSessions.count)
         if sessionsByALeg[session.aCallID] === session { sessionsByALeg[session.aCallID] = nil }
         for callID in session.providerCallIDs where sessionsByBLeg[callID] === session {
             sessionsByBLeg[callID] = nil

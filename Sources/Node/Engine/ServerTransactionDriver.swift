@@ -32,7 +32,7 @@ final class ServerTransactionDriver {
     let replyTo: SIPDestination
     private var machine: Machine
     private var lastResponse: ByteBuffer?
-    private var timers: [TransactionTimer: Scheduled<Void>] = [:]
+    private var timers = NamedTimers<TransactionTimer>()
     private unowned let engine: NodeEngine
     private(set) var finished = false
     /// Called when an INVITE's non-2xx final got no ACK (Timer H) or the transport failed.
@@ -141,7 +141,7 @@ final class ServerTransactionDriver {
             case .startTimer(let timer, let duration):
                 schedule(timer, duration)
             case .cancelTimer(let timer):
-                timers.removeValue(forKey: timer)?.cancel()
+                timers.cancel(timer)
             case .failure:
                 onFailure?()
             case .terminated:
@@ -153,23 +153,21 @@ final class ServerTransactionDriver {
     }
 
     func timerFired(_ timer: TransactionTimer) {
-        timers[timer] = nil
+        timers.fired(timer)
         perform(advance(invite: { $0.timerFired(timer) }, nonInvite: { $0.timerFired(timer) }), response: nil)
     }
 
     private func schedule(_ timer: TransactionTimer, _ duration: Duration) {
-        timers.removeValue(forKey: timer)?.cancel()
-        timers[timer] = engine.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(duration: duration)) { [weak self] in
+        timers.set(timer, engine.timerQueue.schedule(after: duration) { [weak self] in
             self?.timerFired(timer)
-        }
+        })
     }
 
     /// Stops timers and drops the transaction from the table.
     func terminate() {
         guard !finished else { return }
         finished = true
-        for (_, scheduled) in timers { scheduled.cancel() }
-        timers.removeAll()
+        timers.cancelAll()
         engine.serverTransactionTerminated(key)
     }
 }

@@ -189,15 +189,13 @@ extension B2BUASession {
                 // Over TCP the 2xx is not retransmitted, but the ACK wait still applies.
                 if aSource.transport == .udp { aServer.retransmitFinal() }
             case .startTimer(let timer, let duration):
-                answerRetransmissionTimers.removeValue(forKey: timer)?.cancel()
-                answerRetransmissionTimers[timer] = engine.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(duration: duration)) {
-                    [weak self] in
+                answerRetransmissionTimers.set(timer, engine.timerQueue.schedule(after: duration) { [weak self] in
                     guard let self else { return }
-                    self.answerRetransmissionTimers[timer] = nil
+                    self.answerRetransmissionTimers.fired(timer)
                     self.perform(self.answerRetransmission.timerFired(timer))
-                }
+                })
             case .cancelTimer(let timer):
-                answerRetransmissionTimers.removeValue(forKey: timer)?.cancel()
+                answerRetransmissionTimers.cancel(timer)
             case .noACK:
                 terminateByNode(cause: .noAck)
             case .protocolViolation:
@@ -210,8 +208,7 @@ extension B2BUASession {
 
     /// Max duration from answer, and the RFC 4028 session interval when one was negotiated.
     func startCallTimers(answer: SIPResponse) {
-        maxDurationTimer = engine.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(duration: engine.configuration.maxSessionDuration)) {
-            [weak self] in
+        maxDurationTimer = engine.timerQueue.schedule(after: engine.configuration.maxSessionDuration) { [weak self] in
             self?.terminateByNode(cause: .maxDuration)
         }
         sessionRefreshed(answer)
@@ -226,7 +223,7 @@ extension B2BUASession {
         sessionInterval = interval
         sessionRefreshTimer?.cancel()
         // RFC 4028 §10: without a refresh by the end of the interval the session is over.
-        sessionRefreshTimer = engine.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(duration: interval)) { [weak self] in
+        sessionRefreshTimer = engine.timerQueue.schedule(after: interval) { [weak self] in
             self?.terminateByNode(cause: .sessionTimer)
         }
     }

@@ -80,6 +80,11 @@ extension B2BUASession {
                 attempt.abandonedLegReceived(response, engine: engine)
             }
         }
+        // The INVITE left with the transaction's start (sent to the transport synchronously).
+        if isInvite && !inviteDelayRecorded {
+            inviteDelayRecorded = true
+            EngineMetrics.record(engine.metrics.inviteDelay, since: receivedAt)
+        }
     }
 
     /// A rated session that has tried a group and still has no provisional after `[rating] pdd_budget_ms`.
@@ -116,8 +121,8 @@ extension B2BUASession {
         engine.releaseProviderLeg(attempt.provider.id)
     }
 
-    private func scheduleAttemptTimer(after delay: Duration, attempt: ProviderAttempt) -> Scheduled<Void> {
-        engine.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(duration: delay)) { [weak self, weak attempt] in
+    private func scheduleAttemptTimer(after delay: Duration, attempt: ProviderAttempt) -> EventLoopTimerQueue.Handle {
+        engine.timerQueue.schedule(after: delay) { [weak self, weak attempt] in
             guard let self, let attempt, !attempt.finished else { return }
             self.attemptTimedOut(attempt)
         }
@@ -255,6 +260,8 @@ extension B2BUASession {
         let relayed = MessageFactory.relayed(BFHeaders.withoutNegotiation(response), to: aRequest, toTag: aToTag, local: local, userAgent: userAgent)
         phase = .answered
         respondToCustomer(relayed)
+        // This runs while the engine handles the provider's 2xx, so its stamp is that response's arrival.
+        EngineMetrics.record(engine.metrics.answerDelay, since: engine.messageReceivedAt)
         startAnswerRetransmission()
         startCallTimers(answer: response)
     }
@@ -363,7 +370,7 @@ extension B2BUASession {
             client.muteRetransmissions()
             return
         }
-        engine.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(duration: engine.transactionTimers.timeout)) { [weak client] in
+        engine.timerQueue.schedule(after: engine.transactionTimers.timeout) { [weak client] in
             client?.abandon()
         }
     }

@@ -51,12 +51,16 @@ final class B2BUASession {
     /// The provider's 2xx must be ACKed with the customer's ACK body (late offer).
     var pendingProviderACK = false
     var answerRetransmission = UAS2xxRetransmission()
-    var answerRetransmissionTimers: [TransactionTimer: Scheduled<Void>] = [:]
-    var maxDurationTimer: Scheduled<Void>?
-    var sessionRefreshTimer: Scheduled<Void>?
+    var answerRetransmissionTimers = NamedTimers<TransactionTimer>()
+    var maxDurationTimer: EventLoopTimerQueue.Handle?
+    var sessionRefreshTimer: EventLoopTimerQueue.Handle?
     var sessionInterval: Duration?
     /// The RTCP summary an endpoint reported on its BYE, for the quality envelope.
     var mediaStatistics: CanonicalJSON?
+    /// When the customer's request reached the engine (monotonic), for the INVITE setup delay.
+    let receivedAt: NIODeadline
+    /// The INVITE setup delay is recorded once, for the first INVITE sent to a provider (not for failovers).
+    var inviteDelayRecorded = false
 
     init(
         engine: NodeEngine, id: String, customer: CustomerTrunk, request: SIPRequest, source: SIPSource,
@@ -71,6 +75,7 @@ final class B2BUASession {
         self.aToTag = engine.ids.tag()
         self.aCallID = request.callID ?? ""
         self.isInvite = request.method == .invite
+        self.receivedAt = engine.messageReceivedAt
         self.route = route
         self.pendingGroups = route.groups
         self.answerRetransmission = UAS2xxRetransmission(timers: engine.transactionTimers)
@@ -142,8 +147,7 @@ final class B2BUASession {
             retire(attempt)
         }
         if let winner { releaseCapacity(of: winner) }
-        for (_, timer) in answerRetransmissionTimers { timer.cancel() }
-        answerRetransmissionTimers.removeAll()
+        answerRetransmissionTimers.cancelAll()
         rate(endingAt: now, finalCode: finalCode)
         do {
             let records = try cdr.finish(finalCode: finalCode, reason: reason, releasedBy: releasedBy, cause: cause, at: now)

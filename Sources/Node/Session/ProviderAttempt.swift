@@ -20,7 +20,7 @@ final class ProviderAttempt {
     /// A BYE was sent for an answer nobody wanted.
     var hungUp = false
     /// Provider timeout until the first provisional, then ring timeout until the answer.
-    var timer: Scheduled<Void>?
+    var timer: EventLoopTimerQueue.Handle?
     /// The bid this attempt's request carried; nil for a provider that is not negotiated with.
     var negotiation: Negotiation?
     /// Its round is in the bid log already.

@@ -1,4 +1,5 @@
 import Logging
+import Metrics
 import NIOCore
 import NIOEmbedded
 @testable import Node
@@ -76,10 +77,12 @@ final class EngineHarness {
     let engine: NodeEngine
     private var taken = 0
 
-    /// `rating` builds the engine's RatingBook from the final configuration (nil: every session unrated).
+    /// `rating` builds the engine's RatingBook from the final configuration (nil: every session unrated); `metrics`
+    /// receives the engine's metrics (nil: the global metrics system).
     init(
         _ configure: (inout NodeConfiguration) -> Void = { _ in },
-        rating: ((NodeConfiguration, Int64) throws -> RatingBook)? = nil
+        rating: ((NodeConfiguration, Int64) throws -> RatingBook)? = nil,
+        metrics: (any MetricsFactory)? = nil
     ) {
         var configuration = NodeConfiguration(
             nodeID: "node1",
@@ -105,7 +108,7 @@ final class EngineHarness {
         }
         engine = NodeEngine(
             configuration: configuration, transport: transport, sink: sink, clock: clock, providers: providers,
-            logger: Logger(label: "engine-tests"), rating: book
+            logger: Logger(label: "engine-tests"), rating: book, metrics: metrics
         )
         engine.listenersBound()
     }

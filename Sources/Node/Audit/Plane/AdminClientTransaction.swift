@@ -21,7 +21,7 @@ final class AdminClientTransaction {
     let destination: SIPDestination
     private let requestBytes: ByteBuffer
     private var machine: ClientNonInviteTransaction
-    private var timers: [TransactionTimer: Scheduled<Void>] = [:]
+    private var timers = NamedTimers<TransactionTimer>()
     private var promise: EventLoopPromise<AdminRequestOutcome>?
     private var pendingResponse: SIPResponse?
     private unowned let plane: AdminSIPPlane
@@ -56,7 +56,7 @@ final class AdminClientTransaction {
     }
 
     private func timerFired(_ timer: TransactionTimer) {
-        timers[timer] = nil
+        timers.fired(timer)
         perform(machine.timerFired(timer))
     }
 
@@ -69,12 +69,11 @@ final class AdminClientTransaction {
                 // Provisional responses mean nothing to the audit protocol; the final one ends the wait.
                 if statusCode >= 200, let response = pendingResponse { complete(.response(response)) }
             case .startTimer(let timer, let duration):
-                timers.removeValue(forKey: timer)?.cancel()
-                timers[timer] = plane.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(duration: duration)) { [weak self] in
+                timers.set(timer, plane.timerQueue.schedule(after: duration) { [weak self] in
                     self?.timerFired(timer)
-                }
+                })
             case .cancelTimer(let timer):
-                timers.removeValue(forKey: timer)?.cancel()
+                timers.cancel(timer)
             case .timeout:
                 complete(.timeout)
             case .transportFailure:
@@ -93,8 +92,7 @@ final class AdminClientTransaction {
     }
 
     private func terminate() {
-        for (_, scheduled) in timers { scheduled.cancel() }
-        timers.removeAll()
+        timers.cancelAll()
         // A transaction that ends without an outcome (impossible by the machine) must still release its caller.
         complete(.transportFailure)
         plane.clientTransactionEnded(branch: branch)

@@ -31,6 +31,8 @@ public final class AdminSIPPlane: SIPTransportDelegate, @unchecked Sendable {
     public let eventLoop: any EventLoop
     let transport: SIPTransportLayer
     let timers: TransactionTimers
+    /// The transactions' timers: one heap on `eventLoop` behind one NIO task (EventLoopTimerQueue.swift).
+    let timerQueue: EventLoopTimerQueue
     let logger: Logger
     /// Requests for the handler, in arrival order.
     public let requests: AsyncStream<AdminInboundRequest>
@@ -45,6 +47,7 @@ public final class AdminSIPPlane: SIPTransportDelegate, @unchecked Sendable {
         self.eventLoop = eventLoop
         self.transport = SIPTransportLayer(eventLoop: eventLoop, limits: limits, logger: logger)
         self.timers = timers
+        self.timerQueue = EventLoopTimerQueue(eventLoop: eventLoop)
         self.logger = logger
         self.identifiers = Mutex(IdentifierGenerator(nodeID: nodeID, host: nodeID))
         // A bounded buffer: a flood of requests is answered by the transaction table's limit, not by memory.
@@ -124,6 +127,8 @@ public final class AdminSIPPlane: SIPTransportDelegate, @unchecked Sendable {
             self.closed = true
             for client in Array(self.clients.values) { client.abandon() }
             for server in Array(self.servers.values) { server.terminate() }
+            // Nothing may fire into a closed plane.
+            self.timerQueue.close()
             self.requestsContinuation.finish()
             return self.transport.close()
         }

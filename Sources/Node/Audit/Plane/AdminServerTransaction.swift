@@ -26,7 +26,7 @@ final class AdminServerTransaction {
     let replyTo: SIPDestination
     private var machine: ServerNonInviteTransaction
     private var lastResponse: ByteBuffer?
-    private var timers: [TransactionTimer: Scheduled<Void>] = [:]
+    private var timers = NamedTimers<TransactionTimer>()
     private unowned let plane: AdminSIPPlane
 
     init(plane: AdminSIPPlane, key: AdminServerTransactionKey, request: SIPRequest, replyTo: SIPDestination) {
@@ -53,7 +53,7 @@ final class AdminServerTransaction {
     }
 
     private func timerFired(_ timer: TransactionTimer) {
-        timers[timer] = nil
+        timers.fired(timer)
         perform(machine.timerFired(timer), response: nil)
     }
 
@@ -71,12 +71,11 @@ final class AdminServerTransaction {
             case .retransmitLastResponse:
                 if let lastResponse { plane.transport.send(lastResponse, to: replyTo) }
             case .startTimer(let timer, let duration):
-                timers.removeValue(forKey: timer)?.cancel()
-                timers[timer] = plane.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(duration: duration)) { [weak self] in
+                timers.set(timer, plane.timerQueue.schedule(after: duration) { [weak self] in
                     self?.timerFired(timer)
-                }
+                })
             case .cancelTimer(let timer):
-                timers.removeValue(forKey: timer)?.cancel()
+                timers.cancel(timer)
             case .transportFailure:
                 plane.logger.debug("admin response could not be sent", metadata: ["to": "\(replyTo.addressText)"])
             case .terminated:
@@ -88,8 +87,7 @@ final class AdminServerTransaction {
     }
 
     func terminate() {
-        for (_, scheduled) in timers { scheduled.cancel() }
-        timers.removeAll()
+        timers.cancelAll()
         plane.serverTransactionEnded(key)
     }
 }

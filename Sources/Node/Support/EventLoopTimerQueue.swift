@@ -1,0 +1,267 @@
+import NIOCore
+
+/// The node's timers on one event loop: a binary min-heap of (deadline, insertion sequence, slot) behind at most one
+/// NIO scheduled task, armed for the earliest deadline.
+///
+/// Why not one `scheduleTask` per timer: every SIP transaction and session keeps several timers and cancels most of
+/// them before they fire. NIO's scheduled-task heap costs a promise and a heap entry per task, and `Scheduled.cancel`
+/// finds the task by linear search, so at a few hundred calls/s those timers were ~8 % of the node's CPU. Here a timer
+/// costs a heap entry and a slot, and cancelling it is O(1): the slot's generation moves on, and the stale heap entry
+/// is skipped when it reaches the top (or dropped when the heap is compacted, once more than half of it is dead).
+///
+/// Timing: a timer never fires before its deadline. It may fire up to `tolerance` late: a new timer whose deadline
+/// falls at most `tolerance` before the armed NIO task does not re-arm it (re-arming is a cancel plus a schedule in
+/// NIO's heap), it waits for the armed task instead. SIP timers (500 ms and up) do not notice a millisecond.
+///
+/// Order: timers fire by deadline, then in the order they were scheduled. Callbacks run on the loop and may schedule
+/// and cancel timers, including themselves; a timer scheduled from a callback never runs in the same pass (so a
+/// callback that reschedules itself with no delay cannot starve the loop), it gets the next one.
+///
+/// Confined to `eventLoop`: every method must be called on it (checked in debug builds).
+final class EventLoopTimerQueue {
+    /// One scheduled timer; `cancel()` is O(1) and harmless after the timer fired, was cancelled or the queue closed.
+    struct Handle {
+        // Strong: the queue's callbacks capture their owners weakly in the node, so handle → queue makes no cycle,
+        // and a handle outliving its owner stays safe to cancel.
+        private let queue: EventLoopTimerQueue
+        fileprivate let slot: UInt32
+        fileprivate let generation: UInt32
+
+        fileprivate init(queue: EventLoopTimerQueue, slot: UInt32, generation: UInt32) {
+            self.queue = queue
+            self.slot = slot
+            self.generation = generation
+        }
+
+        func cancel() {
+            queue.cancel(slot: slot, generation: generation)
+        }
+
+        /// Still waiting to fire (not fired, cancelled, or dropped by `close()`).
+        var isPending: Bool {
+            queue.isPending(slot: slot, generation: generation)
+        }
+    }
+
+    private struct Entry {
+        var deadline: UInt64
+        var sequence: UInt64
+        var slot: UInt32
+        var generation: UInt32
+
+        @inline(__always)
+        func firesBefore(_ other: Entry) -> Bool {
+            deadline < other.deadline || (deadline == other.deadline && sequence < other.sequence)
+        }
+    }
+
+    private struct Slot {
+        var generation: UInt32 = 0
+        var callback: (() -> Void)?
+    }
+
+    /// A slot number no slot has: the handle `schedule` returns after `close()`.
+    private static let noSlot = UInt32.max
+
+    let eventLoop: any EventLoop
+    let tolerance: TimeAmount
+    private var heap: [Entry] = []
+    private var slots: [Slot] = []
+    private var freeSlots: [UInt32] = []
+    /// Timers scheduled and neither fired nor cancelled; `heap.count - pending` entries are dead.
+    private(set) var pendingCount = 0
+    private var nextSequence: UInt64 = 0
+    private var armed: (deadline: UInt64, task: Scheduled<Void>)?
+    private var firing = false
+    private(set) var isClosed = false
+
+    /// Below this size a heap full of dead entries is left alone: compaction would cost more than the pops.
+    private static let compactionFloor = 64
+
+    init(eventLoop: any EventLoop, tolerance: TimeAmount = .milliseconds(1)) {
+        self.eventLoop = eventLoop
+        self.tolerance = tolerance
+    }
+
+    // MARK: - Scheduling
+
+    /// Runs `callback` on the loop `duration` from now.
+    @discardableResult
+    func schedule(after duration: Duration, _ callback: @escaping () -> Void) -> Handle {
+        schedule(in: TimeAmount(duration: duration), callback)
+    }
+
+    /// Runs `callback` on the loop `delay` from now (the loop's clock: `EventLoop.now`, which embedded loops move).
+    @discardableResult
+    func schedule(in delay: TimeAmount, _ callback: @escaping () -> Void) -> Handle {
+        schedule(at: eventLoop.now + delay, callback)
+    }
+
+    /// Runs `callback` on the loop at `deadline`.
+    @discardableResult
+    func schedule(at deadline: NIODeadline, _ callback: @escaping () -> Void) -> Handle {
+        eventLoop.assertInEventLoop()
+        guard !isClosed else {
+            return Handle(queue: self, slot: Self.noSlot, generation: 0)
+        }
+        let slot: UInt32
+        if let reused = freeSlots.popLast() {
+            slot = reused
+            slots[Int(reused)].callback = callback
+        } else {
+            slot = UInt32(slots.count)
+            slots.append(Slot(generation: 0, callback: callback))
+        }
+        let generation = slots[Int(slot)].generation
+        let entry = Entry(deadline: deadline.uptimeNanoseconds, sequence: nextSequence, slot: slot, generation: generation)
+        nextSequence &+= 1
+        pendingCount += 1
+        push(entry)
+        // A firing pass arms once at its end, after its callbacks scheduled what they wanted.
+        if !firing {
+            armIfEarlier(entry.deadline)
+        }
+        return Handle(queue: self, slot: slot, generation: generation)
+    }
+
+    private func cancel(slot: UInt32, generation: UInt32) {
+        eventLoop.assertInEventLoop()
+        guard isPending(slot: slot, generation: generation) else { return }
+        release(slot)
+        // The heap entry stays (finding it would be a linear search); it is skipped at the top, or compacted away.
+        if heap.count > Self.compactionFloor && heap.count - pendingCount > heap.count / 2 {
+            compact()
+        }
+    }
+
+    private func isPending(slot: UInt32, generation: UInt32) -> Bool {
+        Int(slot) < slots.count && slots[Int(slot)].generation == generation && slots[Int(slot)].callback != nil
+    }
+
+    /// Frees `slot`: its generation moves on, so its handle and its heap entry no longer match it.
+    private func release(_ slot: UInt32) {
+        slots[Int(slot)].generation &+= 1
+        slots[Int(slot)].callback = nil
+        freeSlots.append(slot)
+        pendingCount -= 1
+    }
+
+    private func isLive(_ entry: Entry) -> Bool {
+        slots[Int(entry.slot)].generation == entry.generation && slots[Int(entry.slot)].callback != nil
+    }
+
+    // MARK: - Shutdown
+
+    /// Drops every pending timer without running it and disarms the NIO task; later `schedule` calls do nothing.
+    func close() {
+        eventLoop.assertInEventLoop()
+        guard !isClosed else { return }
+        isClosed = true
+        armed?.task.cancel()
+        armed = nil
+        heap.removeAll()
+        for index in slots.indices where slots[index].callback != nil {
+            slots[index].generation &+= 1
+            slots[index].callback = nil
+        }
+        freeSlots.removeAll()
+        pendingCount = 0
+    }
+
+    // MARK: - Firing
+
+    /// Arms (or re-arms) the one NIO task when `deadline` is more than `tolerance` before the armed one.
+    private func armIfEarlier(_ deadline: UInt64) {
+        if let armed {
+            let slack = UInt64(max(0, tolerance.nanoseconds))
+            // Armed at or before the new deadline, or late by at most the tolerance: the armed task covers it.
+            if armed.deadline <= deadline || armed.deadline - deadline <= slack { return }
+            armed.task.cancel()
+            self.armed = nil
+        }
+        let task = eventLoop.assumeIsolated().scheduleTask(deadline: NIODeadline.uptimeNanoseconds(deadline)) { [weak self] () -> Void in
+            self?.fire()
+        }
+        armed = (deadline, task)
+    }
+
+    /// The armed task ran: fires every due timer scheduled before this pass, in order, then arms for the next one.
+    private func fire() {
+        armed = nil
+        guard !isClosed else { return }
+        let now = eventLoop.now.uptimeNanoseconds
+        let boundary = nextSequence
+        firing = true
+        while !isClosed, let top = heap.first, top.deadline <= now, top.sequence < boundary {
+            popTop()
+            guard isLive(top), let callback = slots[Int(top.slot)].callback else { continue }
+            release(top.slot)
+            callback()
+        }
+        firing = false
+        guard !isClosed else { return }
+        // Cancelled timers at the top would only cause a wake-up for nothing.
+        while let top = heap.first, !isLive(top) { popTop() }
+        if let top = heap.first { armIfEarlier(top.deadline) }
+    }
+
+    // MARK: - Heap
+
+    private func push(_ entry: Entry) {
+        heap.append(entry)
+        siftUp(heap.count - 1)
+    }
+
+    private func popTop() {
+        let last = heap.removeLast()
+        if !heap.isEmpty {
+            heap[0] = last
+            siftDown(0)
+        }
+    }
+
+    private func siftUp(_ start: Int) {
+        var child = start
+        let entry = heap[child]
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard entry.firesBefore(heap[parent]) else { break }
+            heap[child] = heap[parent]
+            child = parent
+        }
+        heap[child] = entry
+    }
+
+    private func siftDown(_ start: Int) {
+        var parent = start
+        let entry = heap[parent]
+        let count = heap.count
+        while true {
+            var child = 2 * parent + 1
+            guard child < count else { break }
+            if child + 1 < count && heap[child + 1].firesBefore(heap[child]) { child += 1 }
+            guard heap[child].firesBefore(entry) else { break }
+            heap[parent] = heap[child]
+            parent = child
+        }
+        heap[parent] = entry
+    }
+
+    /// Drops the dead entries and rebuilds the heap bottom-up, O(n).
+    private func compact() {
+        heap.removeAll { !isLive($0) }
+        var index = heap.count / 2
+        while index > 0 {
+            index -= 1
+            siftDown(index)
+        }
+    }
+
+    // MARK: - Introspection (tests)
+
+    /// Heap entries, dead ones included.
+    var heapCount: Int { heap.count }
+
+    /// When the one NIO task is armed for, if it is.
+    var armedDeadline: NIODeadline? { armed.map { NIODeadline.uptimeNanoseconds($0.deadline) } }
+}
