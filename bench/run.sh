@@ -5,21 +5,31 @@
 # `sipswarm` in release mode under .build-release, starts Kamailio 5.6 as a stateful proxy with
 # dialog-based acc CDRs in front of a sipp UAS, and `sipswarm serve` (config derived from
 # examples/loopback.toml: durable writer, ledger, local streams, own data dir) in front of two sipp
-# UASes (p1 answers, p2 is the idle failover), each on its own loopback ports (29000-29499). Then,
-# rate by rate, the two systems in alternation: sipp UAC -> system -> sipp UAS, short calls with a
-# BYE. A system's ladder stops at its first step with >= MAX_FAIL_PCT failed calls; its max rate is
-# the highest step below. Finally: CPU per call (schedstat), peak RSS (VmHWM), CDR counts (node data
-# dir and Kamailio's acc lines vs sipp's calls), `sipswarm verify`; a table printed and written
-# into the "SIP throughput: SIPswarm vs Kamailio" section of docs/benchmarks.md.
+# UASes (p1 answers, p2 is the idle failover), each on its own loopback ports (29000-29499), with its
+# [metrics] endpoint on tcp 127.0.0.1:29090. First, the node alone: memory per active session (a
+# warm-up, then HOLD_CALLS long calls held open at once: VmRSS and sipswarm_active_sessions idle and
+# with them up). Then, rate by rate, the two systems in alternation: sipp UAC -> system -> sipp UAS,
+# short calls with a BYE; the node's /metrics is scraped before and after each of its steps for the
+# added setup delay (p50/p99 of INVITE in -> INVITE out and 200 in -> 200 out). A system's ladder stops
+# at its first step with >= MAX_FAIL_PCT failed calls; its max rate is the highest step below.
+# Finally: CPU per call (schedstat), peak RSS (VmHWM), CDR counts (node data dir and Kamailio's acc
+# lines vs sipp's calls), `sipswarm verify`; a table printed and written into the "SIP throughput:
+# SIPswarm vs Kamailio" section of docs/benchmarks.md.
 #
 # Usage: bench/run.sh [--smoke]
-#   --smoke       one 4 s step at 50 calls/s per system (< 10 s of traffic); docs are not touched.
+#   --smoke       one 3 s step at 50 calls/s per system and 50 calls held for 2 s on the node (< 10 s
+#                 of traffic); docs are not touched.
 # Environment:
 #   RATES="200 500 …"  call rates to step through (calls/s), ascending
 #   STEP_S=15          seconds of call creation per step
 #   CALL_MS=100        call length (ACK to BYE), milliseconds
 #   MAX_FAIL_PCT=0.1   a step fails at this percentage of failed calls or more
 #   SYSTEMS="kamailio sipswarm"   which systems, in this order at every rate
+#   HOLD_CALLS=5000    calls the node holds open at once for memory per session (0 skips the phase)
+#   HOLD_RATE=250      calls/s while they are set up
+#   HOLD_SETTLE_S=5    seconds after the last is set up before the measurement
+#   HOLD_MARGIN_S=3    seconds the held calls last beyond the measurement
+#   WARM_CALLS=1000    short calls through the node before its idle measurement (first-use allocations)
 #   DOC=docs/benchmarks.md        where the section goes; DOC= leaves the docs alone
 #   BUILD=0            skip the release build (use SIPSWARM_BIN or .build-release/release/sipswarm)
 #   KEEP=1             keep the node's data directory (the run folder is printed either way)
@@ -39,12 +49,16 @@ done
 
 if [ "$SMOKE" = 1 ]; then
   RATES=${RATES:-50}
-  STEP_S=${STEP_S:-4}
+  STEP_S=${STEP_S:-3}
   DOC=${DOC-}
+  HOLD_CALLS=${HOLD_CALLS:-50} HOLD_RATE=${HOLD_RATE:-100} HOLD_SETTLE_S=${HOLD_SETTLE_S:-0} HOLD_MARGIN_S=${HOLD_MARGIN_S:-1}
+  WARM_CALLS=${WARM_CALLS:-0}
 else
   RATES=${RATES:-"200 500 1000 1250 1500 2000 2500 3000 4000 5000"}
   STEP_S=${STEP_S:-15}
   DOC=${DOC-$ROOT/docs/benchmarks.md}
+  HOLD_CALLS=${HOLD_CALLS:-5000} HOLD_RATE=${HOLD_RATE:-250} HOLD_SETTLE_S=${HOLD_SETTLE_S:-5} HOLD_MARGIN_S=${HOLD_MARGIN_S:-3}
+  WARM_CALLS=${WARM_CALLS:-1000}
 fi
 CALL_MS=${CALL_MS:-100}
 MAX_FAIL_PCT=${MAX_FAIL_PCT:-0.1}
@@ -58,11 +72,16 @@ DIAL=442071234567          # rated for customer c1 in examples/rates (44…)
 # Loopback ports (this benchmark owns 29000-29499).
 KAM_PORT=29100 KAM_UAS_PORT=29101 KAM_UAC_PORT=29102
 NODE_PORT=29060 NODE_P1_PORT=29080 NODE_P2_PORT=29081 NODE_UAC_PORT=29070
+NODE_METRICS_PORT=29090    # tcp: the node's [metrics] endpoint
 
 n_rates=$(wc -w <<<"$RATES")
 n_sys=$(wc -w <<<"$SYSTEMS")
 # Upper bound of the whole load, for the long-running processes' own `timeout`.
-RUN_BOUND=$(( n_rates * n_sys * (STEP_S + 60) + 180 ))
+# The hold phase: calls last until all are up, settled and measured (+ HOLD_MARGIN_S); its sipp is bounded like a step.
+HOLD_RAMP_S=$(( HOLD_RATE > 0 ? (HOLD_CALLS + HOLD_RATE - 1) / HOLD_RATE : 0 ))
+HOLD_CALL_MS=$(( (HOLD_RAMP_S + HOLD_SETTLE_S + HOLD_MARGIN_S) * 1000 ))
+HOLD_BOUND=$(( HOLD_RAMP_S + HOLD_CALL_MS / 1000 + 45 ))
+RUN_BOUND=$(( n_rates * n_sys * (STEP_S + 60) + 2 * HOLD_BOUND + 180 ))
 STEP_BOUND=$(( STEP_S + CALL_MS / 1000 + 45 ))
 
 log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
@@ -114,6 +133,11 @@ port_free() {
     echo "bench/run.sh: udp port $1 is in use; stop what holds it" >&2; exit 1
   fi
 }
+tcp_port_free() {
+  if ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; then
+    echo "bench/run.sh: tcp port $1 is in use; stop what holds it" >&2; exit 1
+  fi
+}
 
 start_uas() {   # start_uas PORT LOGNAME -> sets UAS_PID
   timeout -k 5 "$RUN_BOUND" sipp -sf "$SIPDIR/uas.xml" -i 127.0.0.1 -p "$1" -nostdin \
@@ -136,6 +160,7 @@ fi
 for p in $KAM_PORT $KAM_UAS_PORT $KAM_UAC_PORT $NODE_PORT $NODE_P1_PORT $NODE_P2_PORT $NODE_UAC_PORT; do
   port_free "$p"
 done
+tcp_port_free "$NODE_METRICS_PORT"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/sipswarm-sipbench.XXXXXX")
 RESULTS=$WORK/results.jsonl
@@ -162,7 +187,8 @@ for sys in $SYSTEMS; do
     sipswarm)
       mkdir -p "$WORK/node"
       python3 "$SIPDIR/node-config.py" "$ROOT/examples/loopback.toml" "$WORK/node/node.toml" \
-        --listen "$NODE_PORT" --p1 "$NODE_P1_PORT" --p2 "$NODE_P2_PORT" --data-dir "$WORK/node/data"
+        --listen "$NODE_PORT" --p1 "$NODE_P1_PORT" --p2 "$NODE_P2_PORT" --data-dir "$WORK/node/data" \
+        --metrics "$NODE_METRICS_PORT"
       start_uas "$NODE_P1_PORT" node-uas-p1; NODE_UAS1_PID=$UAS_PID
       start_uas "$NODE_P2_PORT" node-uas-p2; NODE_UAS2_PID=$UAS_PID
       # -k 60: coreutils timeout sends SIGKILL that long after it forwards a SIGTERM, and the node's
@@ -172,7 +198,7 @@ for sys in $SYSTEMS; do
       NODE_PID=$!
       PIDS+=("$NODE_PID")
       wait_udp "$NODE_PORT" "$NODE_PID"
-      log "sipswarm up (timeout pid $NODE_PID) on udp 127.0.0.1:$NODE_PORT, UAS p1 $NODE_P1_PORT, p2 $NODE_P2_PORT"
+      log "sipswarm up (timeout pid $NODE_PID) on udp 127.0.0.1:$NODE_PORT, UAS p1 $NODE_P1_PORT, p2 $NODE_P2_PORT, metrics tcp $NODE_METRICS_PORT"
       ;;
     *) echo "bench/run.sh: unknown system $sys" >&2; exit 2 ;;
   esac
@@ -187,6 +213,8 @@ udp_errors() {   # system-wide UDP receive errors so far: "InErrors RcvbufErrors
   awk '/^Udp:/ { if (!h) { for (i = 1; i <= NF; i++) c[$i] = i; h = 1 } else { print $c["InErrors"], $c["RcvbufErrors"] } }' /proc/net/snmp
 }
 kam_cdr_lines() { grep -c 'log_write_cdr()' "$WORK/kamailio/kamailio.log" || true; }
+node_rss_kb() { python3 "$SIPDIR/procstat.py" "$NODE_PID" sipswarm | python3 -c 'import json,sys; print(json.load(sys.stdin)["rss_kb_sum"])'; }
+node_scrape() { python3 "$SIPDIR/node_metrics.py" scrape "$NODE_METRICS_PORT" "$1"; }
 
 # ---------------------------------------------------------------- one step
 # run_step SYSTEM RATE -> appends one JSON line to $RESULTS; returns 0 when the step passed
@@ -200,7 +228,9 @@ run_step() {
   calls=$(( rate * STEP_S ))
   out=$WORK/steps/$sys-$rate
   mkdir -p "$out"
-  local cdr0 cdr1 cpu0 cpu1 uas0 uas1 t0 t1 udp0 udp1
+  local cdr0 cdr1 cpu0 cpu1 uas0 uas1 t0 t1 udp0 udp1 setup_delay='{}'
+  # The node's histograms before and after, outside the CPU window (a scrape costs the node a little CPU).
+  [ "$sys" = sipswarm ] && node_scrape "$out/metrics-before.prom"
   udp0=$(udp_errors)
   sock0=$(python3 "$SIPDIR/udpdrops.py" $port $uac_port $uas_ports)
   cdr0=$( [ "$sys" = kamailio ] && kam_cdr_lines || node_cdr_lines )
@@ -221,14 +251,67 @@ run_step() {
   cdr1=$( [ "$sys" = kamailio ] && kam_cdr_lines || node_cdr_lines )
   udp1=$(udp_errors)
   sock1=$(python3 "$SIPDIR/udpdrops.py" $port $uac_port $uas_ports)
+  if [ "$sys" = sipswarm ]; then
+    node_scrape "$out/metrics-after.prom"
+    setup_delay=$(python3 "$SIPDIR/node_metrics.py" delay "$out/metrics-before.prom" "$out/metrics-after.prom")
+  fi
   python3 "$SIPDIR/report.py" step --system "$sys" --rate "$rate" --step-s "$STEP_S" --calls "$calls" \
     --call-ms "$CALL_MS" --stat "$out/stat.csv" --sipp-rc "$rc" --t0 "$t0" --t1 "$t1" --cpu0 "$cpu0" --cpu1 "$cpu1" \
     --uas0 "[$uas0]" --uas1 "[$uas1]" --cdr0 "$cdr0" --cdr1 "$cdr1" --max-fail-pct "$MAX_FAIL_PCT" \
-    --udp0 "$udp0" --udp1 "$udp1" --sock0 "$sock0" --sock1 "$sock1" \
+    --udp0 "$udp0" --udp1 "$udp1" --sock0 "$sock0" --sock1 "$sock1" --setup-delay "$setup_delay" \
     >>"$RESULTS"
   tail -n 1 "$RESULTS" | python3 "$SIPDIR/report.py" line >&2
   tail -n 1 "$RESULTS" | python3 -c 'import json,sys; sys.exit(0 if json.loads(sys.stdin.read())["passed"] else 1)'
 }
+
+# ---------------------------------------------------------------- memory per active session (the node)
+# Before the ladder, on a node that has only been warmed up: after an overloaded step the allocator keeps
+# the backlog's memory, and held sessions reusing it would look free.
+HOLD=$WORK/hold.json
+hold_phase() {
+  local out=$WORK/steps/sipswarm-hold rc=0 hold_pid rss_idle rss_held rss_after
+  mkdir -p "$out"
+  if [ "$WARM_CALLS" -gt 0 ]; then
+    log "sipswarm: warm-up, $WARM_CALLS calls of ${CALL_MS} ms at $HOLD_RATE/s"
+    (cd "$out" && timeout -k 5 $(( WARM_CALLS / HOLD_RATE + 45 )) sipp "127.0.0.1:$NODE_PORT" -sf "$SIPDIR/uac.xml" -s "$DIAL" \
+      -i 127.0.0.1 -p "$NODE_UAC_PORT" -m "$WARM_CALLS" -r "$HOLD_RATE" -d "$CALL_MS" -recv_timeout 10000 -nostdin \
+      -trace_stat -stf "$out/warm-stat.csv" -fd 1 >"$out/warm.out" 2>&1) || log "warm-up: sipp exit $? (see $out/warm.out)"
+    sleep 1.5
+  fi
+  node_scrape "$out/idle.prom"
+  rss_idle=$(node_rss_kb)
+  log "sipswarm: holding $HOLD_CALLS calls open (set up at $HOLD_RATE/s, each ${HOLD_CALL_MS} ms), measuring after $(( HOLD_RAMP_S + HOLD_SETTLE_S )) s"
+  # exec: the background pid is `timeout` itself, so the cleanup's SIGTERM reaches sipp.
+  (cd "$out" && exec timeout -k 5 "$HOLD_BOUND" sipp "127.0.0.1:$NODE_PORT" -sf "$SIPDIR/uac.xml" -s "$DIAL" \
+    -i 127.0.0.1 -p "$NODE_UAC_PORT" -m "$HOLD_CALLS" -r "$HOLD_RATE" -d "$HOLD_CALL_MS" -recv_timeout 10000 \
+    -nostdin -trace_stat -stf "$out/stat.csv" -fd 1 -trace_err -error_file "$out/errors.log" \
+    >"$out/sipp.out" 2>&1) &
+  hold_pid=$!
+  PIDS+=("$hold_pid")
+  sleep $(( HOLD_RAMP_S + HOLD_SETTLE_S ))
+  node_scrape "$out/held.prom"
+  rss_held=$(node_rss_kb)
+  cp "$out/stat.csv" "$out/stat-held.csv" 2>/dev/null || : >"$out/stat-held.csv"
+  stop_pid_wait "$hold_pid" || rc=$?
+  sleep 1.5   # the last BYEs through
+  node_scrape "$out/after.prom"
+  rss_after=$(node_rss_kb)
+  python3 "$SIPDIR/report.py" hold --calls "$HOLD_CALLS" --rate "$HOLD_RATE" --call-ms "$HOLD_CALL_MS" \
+    --warm-calls "$WARM_CALLS" --warm-stat "$out/warm-stat.csv" --sipp-rc "$rc" --stat "$out/stat.csv" --stat-held "$out/stat-held.csv" \
+    --rss-idle "$rss_idle" --rss-held "$rss_held" --rss-after "$rss_after" \
+    --idle "$out/idle.prom" --held "$out/held.prom" --after "$out/after.prom" >"$HOLD"
+  python3 "$SIPDIR/report.py" hold-line <"$HOLD" >&2
+}
+
+stop_pid_wait() {   # stop_pid_wait PID: wait for a background process to end by itself; drop it from PIDS
+  local p=$1 rc=0 keep=() q
+  wait "$p" || rc=$?
+  for q in "${PIDS[@]}"; do [ "$q" = "$p" ] || keep+=("$q"); done
+  PIDS=("${keep[@]}")
+  return "$rc"
+}
+
+if [ -n "$NODE_PID" ] && [ "$HOLD_CALLS" -gt 0 ]; then hold_phase; fi
 
 # ---------------------------------------------------------------- the ladder, alternating
 declare -A DONE=()
@@ -262,6 +345,7 @@ FINAL=$WORK/final.json
   fi
   if [ -n "$NODE_PID" ]; then
     echo "\"node_mem\": $(python3 "$SIPDIR/procstat.py" "$NODE_PID" sipswarm),"
+    [ -s "$HOLD" ] && echo "\"node_hold\": $(cat "$HOLD"),"
     echo "\"node_cdrs_before_stop\": $(node_cdr_lines),"
     # Is the node still busy (a backlog from the last step)? Its CPU over 2 s before the stop.
     c0=$(python3 "$SIPDIR/procstat.py" "$NODE_PID" | python3 -c 'import json,sys; print(json.load(sys.stdin)["cpu_ns"])')

@@ -3,8 +3,10 @@
 
 procstat.py PID [NAME] prints one JSON object for PID and all its descendants (optionally only
 the processes whose comm is NAME): cpu_ns = sum of /proc/P/task/T/schedstat field 1 (time on CPU,
-nanoseconds) over every thread (RIG.md: utime/stime are tick-sampled and over-count on these
-VMs), hwm_kb_max / hwm_kb_sum = VmHWM (peak RSS) of the largest process and summed over the
+nanoseconds) over every live thread (RIG.md: utime/stime are tick-sampled and over-count on these
+VMs), plus the CPU of threads that already exited, which only the process's utime+stime still holds
+(its total minus its live threads', in clock ticks; without it a thread pool's idle thread exiting
+between two snapshots makes the difference negative), hwm_kb_max / hwm_kb_sum = VmHWM (peak RSS) of the largest process and summed over the
 processes, rss_kb_sum = VmRSS now, pids = the processes counted.
 """
 import json
@@ -46,19 +48,38 @@ def tree(root):
     return out
 
 
+def ticks(path):
+    """utime + stime of a /proc/.../stat file, in clock ticks."""
+    try:
+        with open(path) as f:
+            stat = f.read()
+    except OSError:
+        return 0
+    rest = stat[stat.rfind(")") + 2:].split()
+    try:
+        return int(rest[11]) + int(rest[12])
+    except (ValueError, IndexError):
+        return 0
+
+
 def cpu_ns(pid):
     total = 0
+    # Read before the threads: a tick that lands in between then shortens `exited` instead of inventing CPU.
+    process_ticks = ticks(f"/proc/{pid}/stat")
     try:
         tasks = os.listdir(f"/proc/{pid}/task")
     except OSError:
         return 0
+    live_ticks = 0
     for t in tasks:
         try:
             with open(f"/proc/{pid}/task/{t}/schedstat") as f:
                 total += int(f.read().split()[0])
         except (OSError, ValueError, IndexError):
             pass
-    return total
+        live_ticks += ticks(f"/proc/{pid}/task/{t}/stat")
+    exited = process_ticks - live_ticks
+    return total + max(exited, 0) * (1_000_000_000 // os.sysconf("SC_CLK_TCK"))
 
 
 def status_kb(pid, key):

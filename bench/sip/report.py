@@ -2,8 +2,12 @@
 """Results of bench/run.sh (SIP throughput, SIPswarm vs Kamailio). Python 3 standard library only.
 
   report.py step --system S --rate R ...     one step's JSON line from sipp's -trace_stat CSV,
-                                             the schedstat/VmHWM snapshots and the CDR counts
+                                             the schedstat/VmHWM snapshots, the CDR counts and the
+                                             node's added setup delay (node_metrics.py delay)
   report.py line < one JSON line             a one-line human summary of a step (stderr of run.sh)
+  report.py hold --calls N ...               the memory phase's JSON: VmRSS and active sessions idle and
+                                             with N calls held open, KiB per session
+  report.py hold-line < hold JSON            its one-line human summary
   report.py summary --results F --final F [--doc docs/benchmarks.md]
                                              the tables; printed, and written between the markers of
                                              the "SIP throughput" section of the doc when --doc is given
@@ -11,8 +15,12 @@
 import argparse
 import csv
 import json
+import os
 import re
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import node_metrics  # noqa: E402  (beside this file)
 
 BEGIN = "<!-- bench/run.sh: SIP throughput, generated figures, begin -->"
 END = "<!-- bench/run.sh: SIP throughput, generated figures, end -->"
@@ -130,8 +138,95 @@ def cmd_step(a):
         "socket_drops": socket_drops(a),
         "udp_in_errors": int(a.udp1.split()[0]) - int(a.udp0.split()[0]),
         "udp_rcvbuf_errors": int(a.udp1.split()[1]) - int(a.udp0.split()[1]),
+        "setup_delay": json.loads(a.setup_delay),
     }
     print(json.dumps(out, sort_keys=True))
+
+
+# ------------------------------------------------------------------ added setup delay
+
+def fmt_us(entry, key):
+    if key + "_us" in entry:
+        return f"{entry[key + '_us']:,.0f} µs"
+    if key + "_above_us" in entry:
+        return f"> {entry[key + '_above_us'] / 1000:,.0f} ms"
+    return "–"
+
+
+def delay_cell(r, step):
+    """'p50 … / p99 … (n)' of one step value of a step's setup delay; '–' without samples."""
+    e = (r.get("setup_delay") or {}).get(step)
+    if not e or not e.get("count"):
+        return "–"
+    return f"{fmt_us(e, 'p50')} / {fmt_us(e, 'p99')}"
+
+
+def half_max_step(steps, best):
+    """The node's passed step nearest below half its max rate (the lowest passed one if none is that low)."""
+    if not best:
+        return None
+    passed = [r for r in steps if r["passed"]]
+    below = [r for r in passed if r["rate"] <= best["rate"] / 2]
+    return max(below, key=lambda r: r["rate"]) if below else min(passed, key=lambda r: r["rate"])
+
+
+# ------------------------------------------------------------------ memory per active session
+
+def cmd_hold(a):
+    held = node_metrics.read(a.held)
+    idle = node_metrics.read(a.idle)
+    after = node_metrics.read(a.after)
+    row = last_stat_row(a.stat)
+    row_held = last_stat_row(a.stat_held)
+    warm = last_stat_row(a.warm_stat) if a.warm_calls else {}
+    gauge = "sipswarm_active_sessions"
+    active_held = node_metrics.gauge(held, gauge)
+    sipp_up = as_int(row_held, "CurrentCall") if row_held else None
+    # The node's own count when it exports it; sipp's open calls at the same moment otherwise.
+    n = int(active_held) if active_held is not None else sipp_up
+    growth = a.rss_held - a.rss_idle
+    out = {
+        "calls": a.calls,
+        "rate": a.rate,
+        "call_ms": a.call_ms,
+        "sipp_rc": a.sipp_rc,
+        "created": as_int(row, "TotalCallCreated"),
+        "successful": as_int(row, "SuccessfulCall(C)"),
+        "failed": as_int(row, "FailedCall(C)"),
+        "warm_calls": a.warm_calls,
+        "warm_created": as_int(warm, "TotalCallCreated"),
+        "warm_successful": as_int(warm, "SuccessfulCall(C)"),
+        "sipp_open_calls_held": sipp_up,
+        "active_sessions_idle": node_metrics.gauge(idle, gauge),
+        "active_sessions_held": active_held,
+        "active_sessions_after": node_metrics.gauge(after, gauge),
+        "sessions_counted_by": "node gauge" if active_held is not None else "sipp open calls",
+        "sessions": n,
+        "rss_idle_kb": a.rss_idle,
+        "rss_held_kb": a.rss_held,
+        "rss_after_kb": a.rss_after,
+        "kib_per_session": round(growth / n, 2) if n else None,
+    }
+    print(json.dumps(out, sort_keys=True))
+
+
+def cmd_hold_line(_a):
+    h = json.loads(sys.stdin.read())
+    print(f"  sipswarm  hold {h['sessions']} sessions ({h['sessions_counted_by']}; sipp had {h['sipp_open_calls_held']} open): "
+          f"VmRSS idle {h['rss_idle_kb'] / 1024:.1f} MiB, held {h['rss_held_kb'] / 1024:.1f} MiB, after {h['rss_after_kb'] / 1024:.1f} MiB "
+          f"=> {h['kib_per_session']} KiB per session; calls {h['successful']}/{h['calls']} ok, sipp rc {h['sipp_rc']}")
+
+
+def hold_cell(h):
+    if not h:
+        return "not measured (HOLD_CALLS=0 or no node)"
+    if not h.get("kib_per_session"):
+        return f"no sessions up at the measurement ({json.dumps(h)})"
+    verdict = "≤ 16 KiB goal" if h["kib_per_session"] <= 16 else "**over the 16 KiB goal**"
+    return (f"**{h['kib_per_session']:,.2f} KiB** ({verdict}): VmRSS {h['rss_idle_kb'] / 1024:,.1f} MiB idle → "
+            f"{h['rss_held_kb'] / 1024:,.1f} MiB with {fmt_int(h['sessions'])} sessions up ({h['sessions_counted_by']}; "
+            f"{fmt_int(h['calls'])} calls set up at {h['rate']}/s, each {h['call_ms'] / 1000:.0f} s), "
+            f"{h['rss_after_kb'] / 1024:,.1f} MiB after they ended; {fmt_int(h['successful'])} of them completed")
 
 
 def socket_drops(a):
@@ -146,7 +241,13 @@ def cmd_line(_a):
           f"({r['fail_pct']} %{'; ' + reasons if reasons else ''}), sent {r['achieved_cps']}/s, "
           f"CPU {r['cpu_us_per_call']} us/call ({r['cpu_util_pct']} % of a core), "
           f"CDRs {r['cdrs_in_step']}, UDP rcvbuf drops {r.get('udp_rcvbuf_errors')} {r.get('socket_drops')}, INVITE->200 avg {r['invite_200_avg_ms']} ms p99 {r['invite_200_p99']}"
-          f"  => {'PASS' if r['passed'] else 'FAIL'}")
+          f"{delay_line(r)}  => {'PASS' if r['passed'] else 'FAIL'}")
+
+
+def delay_line(r):
+    if r["system"] != "sipswarm":
+        return ""
+    return f", added delay p50/p99 INVITE {delay_cell(r, 'invite')}, 200 {delay_cell(r, 'answer')}"
 
 
 # ------------------------------------------------------------------ summary
@@ -227,6 +328,25 @@ def cmd_summary(a):
                          if r["invite_200_avg_ms"] is not None else "–")
         row(f"INVITE → 200 at the UAC at {fmt_int(common_rates)} calls/s (end to end through the system "
             f"and the UAS; not the added delay)", cells)
+    if "sipswarm" in systems:
+        others = systems.index("sipswarm")
+        h = half_max_step(by["sipswarm"], best["sipswarm"])
+        if h:
+            parts, met = [], []
+            for step, what in (("invite", "INVITE in → INVITE out"), ("answer", "200 in → 200 out")):
+                e = (h.get("setup_delay") or {}).get(step) or {}
+                if e.get("count"):
+                    parts.append(f"{what}: p50 {fmt_us(e, 'p50')}, p99 **{fmt_us(e, 'p99')}** ({fmt_int(e['count'])} samples)")
+                    met.append("p99_us" in e and e["p99_us"] < 2000)
+                else:
+                    parts.append(f"{what}: no samples (the node exported no histogram for it)")
+            goal = ("; p99 under the 2 ms goal" if met and all(met) and len(met) == 2 else
+                    "; **p99 not under the 2 ms goal**" if met else "")
+            row(f"added setup delay at {fmt_int(h['rate'])} calls/s, the step nearest below half the node's max "
+                f"(the node's own histograms, `sipswarm_setup_delay_seconds`; percentiles interpolated within buckets)",
+                ["not instrumented"] * others + ["; ".join(parts) + goal])
+        row("memory per active session: (VmRSS with N sessions up − VmRSS idle) / N, N held open at once",
+            ["not measured"] * others + [hold_cell(final.get("node_hold"))])
     cells = []
     for s in systems:
         m = final.get("kamailio_mem" if s == "kamailio" else "node_mem")
@@ -239,14 +359,19 @@ def cmd_summary(a):
             cells.append(f"{m['hwm_kb_max'] / 1024:.0f} MiB")
     row("peak RSS (VmHWM) over the whole run", cells)
     cells = []
+    hold = final.get("node_hold") or {}
     for s in systems:
         made = sum(r["created"] for r in by[s])
         ok = sum(r["successful"] for r in by[s])
+        if s == "sipswarm":   # the memory phase's calls went through the node too
+            made += hold.get("created", 0) + hold.get("warm_created", 0)
+            ok += hold.get("successful", 0) + hold.get("warm_successful", 0)
         cdrs = final.get("kamailio_cdrs" if s == "kamailio" else "node_cdrs")
         verdict = ("every successful call has one" if cdrs == ok else
                    f"**{ok - cdrs:,} missing**" if cdrs < ok else f"{cdrs - ok:,} more than successful calls")
         cells.append(f"{fmt_int(cdrs)} CDRs / {fmt_int(ok)} successful calls / {fmt_int(made)} calls made: {verdict}")
-    row("CDRs written (node: lines under data/cdr; Kamailio: acc CDR log lines) vs sipp's calls, whole run", cells)
+    row("CDRs written (node: lines under data/cdr; Kamailio: acc CDR log lines) vs sipp's calls, whole run "
+        "(the node's include the memory phase's warm-up and held calls)", cells)
     if "sipswarm" in systems:
         v = "exit 0 (intact)" if final.get("node_verify_rc") == 0 else \
             f"**exit {final.get('node_verify_rc')}**: {final.get('node_verify', '')}"
@@ -262,14 +387,16 @@ def cmd_summary(a):
     L.append("Every step (in run order; CPU is the system's own processes, UAS the sipp UAS(es) behind it):")
     L.append("")
     L.append("| calls/s | system | calls | failed | failed % | sent calls/s | CPU µs/call | CPU % of a core "
-             "| UAS CPU µs/call | CDRs in step | UDP drops (by port) | INVITE→200 avg / p99 | |")
-    L.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
+             "| UAS CPU µs/call | CDRs in step | UDP drops (by port) | INVITE→200 avg / p99 "
+             "| added delay INVITE p50 / p99 | added delay 200 p50 / p99 | |")
+    L.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|")
     for r in steps:
         reasons = ", ".join(f"{k} {v}" for k, v in r["fail_reasons"].items())
         avg = f"{r['invite_200_avg_ms']:.2f} ms" if r["invite_200_avg_ms"] is not None else "–"
         L.append(f"| {fmt_int(r['rate'])} | {NAMES[r['system']]} | {fmt_int(r['created'])} | {fmt_int(r['failed'])} "
                  f"| {r['fail_pct']} | {r['achieved_cps']:,} | {r['cpu_us_per_call']} | {r['cpu_util_pct']} "
                  f"| {r['uas_cpu_us_per_call']} | {fmt_int(r['cdrs_in_step'])} | {fmt_int(r.get('udp_rcvbuf_errors'))}{drops_by_port(r)} | {avg} / {r['invite_200_p99']} "
+                 f"| {delay_cell(r, 'invite')} | {delay_cell(r, 'answer')} "
                  f"| {'pass' if r['passed'] else 'FAIL' + (': ' + reasons if reasons else '')} |")
     text = "\n".join(L)
     print(text)
@@ -314,13 +441,21 @@ def main():
     s.add_argument("--udp1", required=True)
     s.add_argument("--sock0", required=True)
     s.add_argument("--sock1", required=True)
+    s.add_argument("--setup-delay", default="{}")
     sub.add_parser("line")
+    h = sub.add_parser("hold")
+    for k in ("calls", "rate", "call-ms", "warm-calls", "sipp-rc", "rss-idle", "rss-held", "rss-after"):
+        h.add_argument("--" + k, type=int, required=True)
+    for k in ("stat", "stat-held", "warm-stat", "idle", "held", "after"):
+        h.add_argument("--" + k, required=True)
+    sub.add_parser("hold-line")
     m = sub.add_parser("summary")
     m.add_argument("--results", required=True)
     m.add_argument("--final", required=True)
     m.add_argument("--doc")
     a = ap.parse_args()
-    {"step": cmd_step, "line": cmd_line, "summary": cmd_summary}[a.cmd](a)
+    {"step": cmd_step, "line": cmd_line, "hold": cmd_hold, "hold-line": cmd_hold_line,
+     "summary": cmd_summary}[a.cmd](a)
 
 
 if __name__ == "__main__":
