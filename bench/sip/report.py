@@ -342,7 +342,9 @@ def cmd_summary(a):
                     parts.append(f"{what}: no samples (the node exported no histogram for it)")
             goal = ("; p99 under the 2 ms goal" if met and all(met) and len(met) == 2 else
                     "; **p99 not under the 2 ms goal**" if met else "")
-            row(f"added setup delay at {fmt_int(h['rate'])} calls/s, the step nearest below half the node's max "
+            where = ("the step nearest below half the node's max" if h["rate"] <= best["sipswarm"]["rate"] / 2 else
+                     "the node's lowest passed step (none is at or below half its max)")
+            row(f"added setup delay at {fmt_int(h['rate'])} calls/s, {where} "
                 f"(the node's own histograms, `sipswarm_setup_delay_seconds`; percentiles interpolated within buckets)",
                 ["not instrumented"] * others + ["; ".join(parts) + goal])
         row("memory per active session: (VmRSS with N sessions up − VmRSS idle) / N, N held open at once",
