@@ -32,13 +32,23 @@ public final class SIPTransportLayer: @unchecked Sendable {
     /// Bound listener addresses, in bind order.
     public private(set) var boundAddresses: [(SIPTransportProtocol, SocketAddress)] = []
 
+    /// Datagrams taken from the socket by one recvmmsg call.
+    static let datagramsPerVectorRead = 8
+
     /// Binds a UDP socket.
     public func listenUDP(host: String, port: Int) -> EventLoopFuture<SocketAddress> {
-        let maxDatagram = parser.limits.maxMessageBytes
+        let maxDatagram = max(parser.limits.maxMessageBytes, 2048)
         // No SO_REUSEADDR on UDP: on Linux it lets two processes share the port silently.
+        // Under load one readable event drains up to `vectorRead` × `maxMessagesPerRead` datagrams with
+        // recvmmsg, instead of one recvmsg and one trip through epoll per datagram. NIO splits one receive
+        // buffer into `vectorRead` slots, so the buffer holds that many datagrams of the largest allowed
+        // size; it is reused as long as nothing keeps a slice of it (the parser copies bodies out).
+        let vectorRead = Self.datagramsPerVectorRead
         return DatagramBootstrap(group: eventLoop)
             .channelOption(.socketOption(.so_rcvbuf), value: 8 << 20)
-            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: max(maxDatagram, 2048)))
+            .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: maxDatagram * vectorRead))
+            .channelOption(.datagramVectorReadMessageCount, value: vectorRead)
+            .channelOption(.maxMessagesPerRead, value: 4)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(UDPInboundHandler(transport: self))

@@ -232,6 +232,20 @@ struct SIPParserTests {
         #expect(bytes(streamed.body) == body)
     }
 
+    /// The body is copied out: a slice would pin the whole receive buffer (64 KiB per datagram) for as
+    /// long as the message lives, and an INVITE lives as long as its call.
+    @Test func bodyDoesNotShareTheReceiveBuffer() throws {
+        let message = wire(minimalRequestHead(method: "INFO", extra: "Content-Type: text/plain"), body: Array("hello".utf8))
+        var receiveBuffer = ByteBufferAllocator().buffer(capacity: 65_536)
+        receiveBuffer.writeImmutableBuffer(message)
+        let request = try parseRequest(receiveBuffer)
+        #expect(bytes(request.body) == Array("hello".utf8))
+        let inputRange = receiveBuffer.withUnsafeReadableBytes { UInt(bitPattern: $0.baseAddress)..<UInt(bitPattern: $0.baseAddress) + UInt($0.count) }
+        let bodyStart = request.body.withUnsafeReadableBytes { UInt(bitPattern: $0.baseAddress) }
+        #expect(!inputRange.contains(bodyStart))
+        #expect(request.body.capacity < 1024)
+    }
+
     // MARK: Folding and whitespace
 
     @Test func foldedHeadersAreUnfolded() throws {

@@ -38,11 +38,11 @@ public struct SIPParser: Sendable {
             guard length <= available else {
                 throw SIPParseError(.bodyTruncated, "Content-Length \(length) but only \(available) body bytes")
             }
-            body = buffer.getSlice(at: buffer.readerIndex + bodyOffset, length: length) ?? ByteBuffer()
+            body = Self.ownedBody(of: buffer, at: bodyOffset, length: length)
         } else {
             switch framing {
             case .datagram:
-                body = buffer.getSlice(at: buffer.readerIndex + bodyOffset, length: available) ?? ByteBuffer()
+                body = Self.ownedBody(of: buffer, at: bodyOffset, length: available)
             case .stream:
                 guard available == 0 else {
                     throw SIPParseError(.invalidContentLength, "stream message with a body but no Content-Length")
@@ -58,6 +58,13 @@ public struct SIPParser: Sendable {
             try Self.validateResponseHeaders(headers)
             return .response(SIPResponse(statusCode: code, reasonPhrase: reason, headers: headers, body: body))
         }
+    }
+
+    // A copy, not a slice: a slice would keep the whole receive buffer (64 KiB per datagram with the UDP
+    // transport's allocator) alive for as long as the message is kept — an INVITE lives as long as its call.
+    private static func ownedBody(of buffer: ByteBuffer, at offset: Int, length: Int) -> ByteBuffer {
+        guard length > 0, let bytes = buffer.viewBytes(at: buffer.readerIndex + offset, length: length) else { return ByteBuffer() }
+        return ByteBuffer(bytes: bytes)
     }
 
     enum SIPStartLine {
@@ -151,27 +158,35 @@ public struct SIPParser: Sendable {
     private func parseStartLine(_ line: UnsafeRawBufferPointer) throws(SIPParseError) -> SIPStartLine {
         // Split on SP bytes, not Characters: a SP followed by a combining mark is one grapheme
         // and would otherwise hide the separator (or smuggle whitespace into the URI).
-        let parts = line.split(separator: UInt8(ascii: " "), maxSplits: 2, omittingEmptySubsequences: false)
-            .map { String(decoding: $0, as: UTF8.self)[...] }
-        guard parts.count == 3 else {
+        let bytes = SIPBytes(line.assumingMemoryBound(to: UInt8.self))
+        guard let firstSpace = bytes.firstIndex(of: UInt8(ascii: " "), in: bytes.all),
+              let secondSpace = bytes.firstIndex(of: UInt8(ascii: " "), in: firstSpace + 1..<line.count)
+        else {
             throw SIPParseError(.malformedStartLine, "start line does not have three parts")
         }
-        if parts[0].hasPrefix("SIP/") {
-            guard parts[0] == "SIP/2.0" else { throw SIPParseError(.unsupportedVersion, "unsupported SIP version") }
-            guard let code = SIPDecimal.parse(parts[1], maxDigits: 3), (100...699).contains(code) else {
+        let first = 0..<firstSpace
+        let second = firstSpace + 1..<secondSpace
+        let third = secondSpace + 1..<line.count
+        if Self.startsWithSIPSlash(bytes, first) {
+            guard bytes.string(first) == "SIP/2.0" else { throw SIPParseError(.unsupportedVersion, "unsupported SIP version") }
+            guard let code = SIPDecimal.parseBytes(UnsafeBufferPointer(rebasing: bytes.base[second]), maxDigits: 3), (100...699).contains(code) else {
                 throw SIPParseError(.malformedStartLine, "status code is not in 100...699")
             }
-            return .response(code, String(parts[2]))
+            return .response(code, bytes.string(third))
         }
-        guard parts[2] == "SIP/2.0" else {
-            if parts[2].hasPrefix("SIP/") { throw SIPParseError(.unsupportedVersion, "unsupported SIP version") }
+        guard bytes.string(third) == "SIP/2.0" else {
+            if Self.startsWithSIPSlash(bytes, third) { throw SIPParseError(.unsupportedVersion, "unsupported SIP version") }
             throw SIPParseError(.malformedStartLine, "request line does not end in SIP/2.0")
         }
-        guard !parts[0].isEmpty, parts[0].utf8.allSatisfy(Self.isTokenByte) else {
+        guard !first.isEmpty, bytes.allSatisfy(in: first, Self.isTokenByte) else {
             throw SIPParseError(.malformedStartLine, "method is not a token")
         }
-        let uri = try SIPURI(parsing: parts[1])
-        return .request(SIPMethod(String(parts[0])), uri)
+        let uri = try SIPURI(bytes, second)
+        return .request(SIPMethod(bytes.string(first)), uri)
+    }
+
+    private static func startsWithSIPSlash(_ bytes: SIPBytes, _ range: Range<Int>) -> Bool {
+        range.count >= 4 && bytes.string(range.lowerBound..<range.lowerBound + 4) == "SIP/"
     }
 
     private func parseHeaderLine(_ line: UnsafeRawBufferPointer) throws(SIPParseError) -> SIPHeaderField {

@@ -12,7 +12,7 @@ extension SIPRequest {
 
     /// The request as a new buffer.
     public func serialized(allocator: ByteBufferAllocator = ByteBufferAllocator()) -> ByteBuffer {
-        var buffer = allocator.buffer(capacity: 512 + body.readableBytes)
+        var buffer = allocator.buffer(capacity: 192 + SIPSerializer.headerBytes(headers) + body.readableBytes)
         serialize(into: &buffer)
         return buffer
     }
@@ -31,7 +31,7 @@ extension SIPResponse {
 
     /// The response as a new buffer.
     public func serialized(allocator: ByteBufferAllocator = ByteBufferAllocator()) -> ByteBuffer {
-        var buffer = allocator.buffer(capacity: 384 + body.readableBytes)
+        var buffer = allocator.buffer(capacity: 64 + reasonPhrase.utf8.count + SIPSerializer.headerBytes(headers) + body.readableBytes)
         serialize(into: &buffer)
         return buffer
     }
@@ -47,6 +47,14 @@ extension SIPMessage {
 }
 
 enum SIPSerializer {
+    // The exact size of the header lines, so a message is written into one allocation without regrowing
+    // (an INVITE with SDP is well over a fixed first guess of 512 bytes).
+    static func headerBytes(_ headers: SIPHeaders) -> Int {
+        var total = 40  // the blank line and a Content-Length the serializer may add
+        for field in headers.fields { total += field.name.utf8.count + field.value.utf8.count + 4 }
+        return total
+    }
+
     static func writeHeadersAndBody(_ headers: SIPHeaders, _ body: ByteBuffer, into buffer: inout ByteBuffer) {
         var wroteContentLength = false
         for field in headers.fields {
