@@ -17,7 +17,8 @@ import Testing
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: "127.0.0.1", port: 28_205).get()
         let plane = AdminSIPPlane(eventLoop: group.next(), nodeID: "n1", limits: SIPParserLimits(), timers: .rfc3261, logger: Logger(label: "test"))
-        _ = try await plane.bind(transport: .tcp, host: "127.0.0.1", port: 28_206)
+        // 28206 and 28207 belong to AuditServiceTests, which runs in parallel with this suite.
+        _ = try await plane.bind(transport: .tcp, host: "127.0.0.1", port: 28_208)
         let peer = PeerSettings(id: "n2", uri: "sip:audit@127.0.0.1:28205;transport=tcp", host: "127.0.0.1", port: 28_205, transport: .tcp, publicKey: [])
         let request = AdminRequestFactory(nodeID: "n1", userAgent: "test").request(
             .publish, to: peer, over: plane, headers: [("Event", "sipswarm-checkpoint")], body: Array("{}".utf8), contentType: "application/json"
