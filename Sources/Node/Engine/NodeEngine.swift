@@ -254,7 +254,8 @@ final class NodeEngine: SIPTransportDelegate {
 
     private func isLooped(_ request: SIPRequest) -> Bool {
         let prefix = ids.branchPrefix
-        for via in request.headers.values(.via) where via.contains(prefix) {
+        // Whole lines, not split into elements: the prefix has no comma, so it is in a line iff in one of its elements.
+        for field in request.headers.fields where field.key == .via && field.value.contains(prefix) {
             return true
         }
         return false

@@ -7,7 +7,7 @@ import SIPTransport
 /// so responses can be routed back to where the request really came from.
 enum SIPViaStamping {
     static func stampReceived(on request: inout SIPRequest, from source: SIPSource) {
-        guard let first = request.headers.values(.via).first, var via = try? SIPVia(parsing: first),
+        guard let first = request.headers.firstValue(.via), var via = try? SIPVia(parsing: first),
               let ip = source.remote.ipAddress else { return }
         var changed = false
         if via.host.trimmingCharacters(in: "[]") != ip {

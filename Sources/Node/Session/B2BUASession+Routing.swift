@@ -45,9 +45,11 @@ extension B2BUASession {
         let callID = engine.ids.callID()
         let fromTag = engine.ids.tag()
         let branch = engine.ids.branch()
-        var request = MessageFactory.outbound(
-            from: aRequest, provider: provider, local: local, callID: callID, fromTag: fromTag, branch: branch, userAgent: userAgent
+        let outbound = MessageFactory.outbound(
+            from: aRequest, originalFrom: aFrom, originalTo: aTo, provider: provider, local: local, callID: callID, fromTag: fromTag,
+            branch: branch, userAgent: userAgent
         )
+        var request = outbound.request
         let negotiation = bidFor(planned)
         if let negotiation {
             BFHeaders.addBid(negotiation, to: &request)
@@ -61,8 +63,8 @@ extension B2BUASession {
         let bLeg = CallLeg(
             callID: callID,
             localTag: fromTag,
-            fromURI: request.from?.uri.description,
-            toURI: request.to?.uri.description,
+            fromURI: outbound.fromURI,
+            toURI: outbound.toURI,
             pAssertedIdentity: request.headers[.pAssertedIdentity],
             source: "\(local.transport.rawValue):\(local.host):\(local.port)",
             destination: provider.destination.addressText,
@@ -176,7 +178,7 @@ extension B2BUASession {
             cdr.updateBLeg(number: attempt.number, CallLeg(remoteTag: tag, userAgent: response.headers[.server] ?? response.headers[.userAgent]))
         }
         let local = engine.localAddress(for: aSource.transport)
-        respondToCustomer(MessageFactory.relayed(BFHeaders.withoutNegotiation(response), to: aRequest, toTag: aToTag, local: local, userAgent: userAgent))
+        respondToCustomer(MessageFactory.relayed(BFHeaders.withoutNegotiation(response), to: aRequest, toTag: aToTag, taggedTo: aTaggedTo, local: local, userAgent: userAgent))
     }
 
     private func answered(_ response: SIPResponse, attempt: ProviderAttempt) {
@@ -192,7 +194,7 @@ extension B2BUASession {
             cdr.provisional(code: response.statusCode, at: now)
             cdr.answered(attemptNumber: attempt.number, code: response.statusCode, at: now)
             cdr.endAttempt(number: attempt.number, code: response.statusCode, reason: response.reasonPhrase, outcome: .answered, at: now)
-            respondToCustomer(MessageFactory.relayed(BFHeaders.withoutNegotiation(response), to: aRequest, toTag: aToTag, local: nil, userAgent: userAgent))
+            respondToCustomer(MessageFactory.relayed(BFHeaders.withoutNegotiation(response), to: aRequest, toTag: aToTag, taggedTo: aTaggedTo, local: nil, userAgent: userAgent))
             finish(finalCode: response.statusCode, reason: response.reasonPhrase, releasedBy: .provider, cause: .normal, at: now)
             return
         }
@@ -249,7 +251,7 @@ extension B2BUASession {
         }
         aDialog = Dialog(
             callID: aCallID,
-            localHeader: Self.withTag(aRequest.headers[.to] ?? "", tag: aToTag),
+            localHeader: aTaggedTo,
             remoteHeader: aRequest.headers[.from] ?? "",
             localCSeq: 0,
             remoteTarget: Self.contactURI(aRequest.headers[.contact]) ?? aRequest.uri,
@@ -257,7 +259,7 @@ extension B2BUASession {
             destination: aSource.replyDestination
         )
         let local = engine.localAddress(for: aSource.transport)
-        let relayed = MessageFactory.relayed(BFHeaders.withoutNegotiation(response), to: aRequest, toTag: aToTag, local: local, userAgent: userAgent)
+        let relayed = MessageFactory.relayed(BFHeaders.withoutNegotiation(response), to: aRequest, toTag: aToTag, taggedTo: aTaggedTo, local: local, userAgent: userAgent)
         phase = .answered
         respondToCustomer(relayed)
         // This runs while the engine handles the provider's 2xx, so its stamp is that response's arrival.
@@ -316,7 +318,7 @@ extension B2BUASession {
         if failover {
             tryNextGroup()
         } else if let response {
-            respondToCustomer(MessageFactory.relayed(BFHeaders.withoutNegotiation(response), to: aRequest, toTag: aToTag, local: nil, userAgent: userAgent))
+            respondToCustomer(MessageFactory.relayed(BFHeaders.withoutNegotiation(response), to: aRequest, toTag: aToTag, taggedTo: aTaggedTo, local: nil, userAgent: userAgent))
             finish(finalCode: code, reason: response.reasonPhrase, releasedBy: .provider, cause: .failure, at: now)
         } else {
             failCustomer()
@@ -404,19 +406,12 @@ extension B2BUASession {
         guard let header, let first = HeaderList.first(header) else { return nil }
         return (try? SIPNameAddress(parsing: first))?.uri
     }
-
-    static func withTag(_ header: String, tag: String) -> String {
-        guard var address = try? SIPNameAddress(parsing: header) else { return header }
-        if address.tag == nil { address.tag = tag }
-        return address.description
-    }
 }
 
 /// First element of a comma-separated header value.
 enum HeaderList {
     static func first(_ value: String) -> String? {
-        var headers = SIPHeaders()
-        headers.append("X", value)
-        return headers.values(SIPHeaderName("X")).first
+        // firstValue stops at the first element instead of splitting the whole list.
+        SIPHeaders([SIPHeaderField(name: "X", value: value)]).firstValue(SIPHeaderName("X"))
     }
 }

@@ -27,6 +27,11 @@ final class B2BUASession {
     let aSource: SIPSource
     let aServer: ServerTransactionDriver
     let aToTag: String
+    /// The customer's From and To, parsed once (every provider attempt copies from them).
+    let aFrom: SIPNameAddress?
+    let aTo: SIPNameAddress?
+    /// The customer's To with our tag: the To of every response we send it and the local side of its dialog.
+    let aTaggedTo: String
     let aCallID: String
     let isInvite: Bool
     var cdr: CdrBuilder
@@ -72,7 +77,18 @@ final class B2BUASession {
         self.aRequest = request
         self.aSource = source
         self.aServer = server
-        self.aToTag = engine.ids.tag()
+        let toTag = engine.ids.tag()
+        self.aToTag = toTag
+        let from = request.from
+        let to = request.to
+        self.aFrom = from
+        self.aTo = to
+        if var tagged = to {
+            if tagged.tag == nil { tagged.tag = toTag }
+            self.aTaggedTo = tagged.description
+        } else {
+            self.aTaggedTo = request.headers[.to] ?? ""
+        }
         self.aCallID = request.callID ?? ""
         self.isInvite = request.method == .invite
         self.receivedAt = engine.messageReceivedAt
@@ -82,10 +98,10 @@ final class B2BUASession {
         let local = engine.localAddress(for: source.transport)
         let aLeg = CallLeg(
             callID: request.callID,
-            localTag: aToTag,
-            remoteTag: request.from?.tag,
-            fromURI: request.from?.uri.description,
-            toURI: request.to?.uri.description,
+            localTag: toTag,
+            remoteTag: from?.tag,
+            fromURI: from?.uri.description,
+            toURI: to?.uri.description,
             pAssertedIdentity: request.headers[.pAssertedIdentity],
             source: source.addressText,
             destination: "\(local.transport.rawValue):\(local.host):\(local.port)",
@@ -122,8 +138,22 @@ final class B2BUASession {
     /// Voice, video (an SDP offer with a video stream) or message.
     static func service(of request: SIPRequest) -> ServiceKind {
         guard request.method == .invite else { return .message }
-        let body = String(decoding: request.body.readableBytesView, as: UTF8.self)
-        return body.contains("\nm=video ") || body.hasPrefix("m=video ") ? .video : .voice
+        // Looked for in the bytes: decoding the whole SDP into a String per call only to search it was measurable.
+        return containsVideoLine(request.body.readableBytesView) ? .video : .voice
+    }
+
+    /// Whether an SDP body has an `m=video ` line (at its start or after a line feed).
+    static func containsVideoLine<Bytes: Collection<UInt8>>(_ body: Bytes) -> Bool {
+        let needle = Array("m=video ".utf8)
+        var atLineStart = true
+        var index = body.startIndex
+        while index != body.endIndex {
+            let byte = body[index]
+            if atLineStart && byte == needle[0] && body[index...].starts(with: needle) { return true }
+            atLineStart = byte == UInt8(ascii: "\n")
+            index = body.index(after: index)
+        }
+        return false
     }
 
     /// Responds to the customer through its server transaction.
@@ -132,7 +162,7 @@ final class B2BUASession {
     }
 
     func respondToCustomer(local code: Int, reason: String? = nil, extra: [(String, String)] = []) {
-        respondToCustomer(MessageFactory.local(code, to: aRequest, toTag: aToTag, userAgent: userAgent, reason: reason, extra: extra))
+        respondToCustomer(MessageFactory.local(code, to: aRequest, toTag: aToTag, taggedTo: aTaggedTo, userAgent: userAgent, reason: reason, extra: extra))
     }
 
     /// Emits the records and forgets the session. Idempotent.

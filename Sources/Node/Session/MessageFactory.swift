@@ -30,7 +30,7 @@ enum MessageFactory {
     // ACK and CANCEL copy the INVITE's top Via (its branch), From, Call-ID, CSeq number and Route.
     private static func sameTransaction(_ method: SIPMethod, as invite: SIPRequest, to: String?) -> SIPRequest {
         var headers = SIPHeaders()
-        if let via = invite.headers.values(.via).first { headers.append("Via", via) }
+        if let via = invite.headers.firstValue(.via) { headers.append("Via", via) }
         headers.append("Max-Forwards", "70")
         if let from = invite.headers[.from] { headers.append("From", from) }
         if let to { headers.append("To", to) }
@@ -70,21 +70,28 @@ enum MessageFactory {
         return request
     }
 
+    /// A provider-leg request and the From and To URIs written into it (for the CDR's B leg, without parsing them back).
+    struct Outbound {
+        var request: SIPRequest
+        let fromURI: String
+        let toURI: String
+    }
+
     /// The provider-leg INVITE (or MESSAGE) for one attempt: new Call-ID, tags and Via; user parts kept.
+    /// `originalFrom` and `originalTo` are the customer request's From and To, parsed once by the session.
     static func outbound(
-        from original: SIPRequest, provider: ProviderTarget, local: LocalAddress,
-        callID: String, fromTag: String, branch: String, userAgent: String
-    ) -> SIPRequest {
-        let dialed = original.uri.user ?? original.to?.uri.user
+        from original: SIPRequest, originalFrom: SIPNameAddress?, originalTo: SIPNameAddress?, provider: ProviderTarget,
+        local: LocalAddress, callID: String, fromTag: String, branch: String, userAgent: String
+    ) -> Outbound {
+        let dialed = original.uri.user ?? originalTo?.uri.user
         var uri = SIPURI(scheme: .sip, user: dialed, host: provider.host, port: provider.port)
         if provider.destination.transport == .tcp { uri.parameters.set("transport", "tcp") }
-        let originalFrom = original.from
         var fromURI = SIPURI(scheme: .sip, user: originalFrom?.uri.user, host: local.host)
         if originalFrom?.uri.scheme == .tel { fromURI.user = originalFrom?.uri.user }
         var from = SIPNameAddress(displayName: originalFrom?.displayName, uri: fromURI)
         from.tag = fromTag
-        let toURI = SIPURI(scheme: .sip, user: original.to?.uri.user ?? dialed, host: provider.host)
-        let to = SIPNameAddress(displayName: original.to?.displayName, uri: toURI)
+        let toURI = SIPURI(scheme: .sip, user: originalTo?.uri.user ?? dialed, host: provider.host)
+        let to = SIPNameAddress(displayName: originalTo?.displayName, uri: toURI)
         let hops = original.headers[.maxForwards].flatMap { Int($0) }.map { max(0, min(70, $0 - 1)) } ?? 70
 
         var headers = SIPHeaders()
@@ -100,14 +107,15 @@ enum MessageFactory {
         HeaderPolicy.copyEndToEnd(original.headers, into: &request.headers)
         request.body = original.body
         request.headers.append("Content-Length", String(original.body.readableBytes))
-        return request
+        return Outbound(request: request, fromURI: fromURI.description, toURI: toURI.description)
     }
 
     /// A response on the customer leg that relays a provider-leg response (code, reason, body, end-to-end headers).
+    /// `taggedTo`, when given, is the request's To header with our tag already in it (see `reply`).
     static func relayed(
-        _ response: SIPResponse, to request: SIPRequest, toTag: String?, local: LocalAddress?, userAgent: String
+        _ response: SIPResponse, to request: SIPRequest, toTag: String?, taggedTo: String? = nil, local: LocalAddress?, userAgent: String
     ) -> SIPResponse {
-        var relayed = SIPResponse(replyingTo: request, statusCode: response.statusCode, reasonPhrase: response.reasonPhrase, toTag: toTag)
+        var relayed = reply(to: request, statusCode: response.statusCode, reasonPhrase: response.reasonPhrase, toTag: toTag, taggedTo: taggedTo)
         if let local, response.statusCode < 300, response.statusCode > 100,
            request.method == .invite || request.method == .update || request.method == .subscribe {
             relayed.headers.append("Contact", contact(local))
@@ -121,14 +129,41 @@ enum MessageFactory {
 
     /// A locally generated response (403, 483, 487, 503 ...).
     static func local(
-        _ code: Int, to request: SIPRequest, toTag: String?, userAgent: String, reason: String? = nil,
+        _ code: Int, to request: SIPRequest, toTag: String?, taggedTo: String? = nil, userAgent: String, reason: String? = nil,
         extra: [(String, String)] = []
     ) -> SIPResponse {
-        var response = SIPResponse(replyingTo: request, statusCode: code, reasonPhrase: reason, toTag: toTag)
+        var response = reply(to: request, statusCode: code, reasonPhrase: reason, toTag: toTag, taggedTo: taggedTo)
         response.headers.append("Server", userAgent)
         for (name, value) in extra { response.headers.append(name, value) }
         response.headers.append("Content-Length", "0")
         return response
+    }
+}
+
+extension MessageFactory {
+    /// `SIPResponse(replyingTo:)`: Via, From, Call-ID and CSeq copied, To tagged. A session answers its customer several
+    /// times (1xx, final, retransmissions) with the same tagged To, so it builds that header once and passes it as
+    /// `taggedTo`; the header fields are then copied as they are, without parsing and re-serializing To each time.
+    static func reply(to request: SIPRequest, statusCode: Int, reasonPhrase: String?, toTag: String?, taggedTo: String?) -> SIPResponse {
+        guard let taggedTo else {
+            return SIPResponse(replyingTo: request, statusCode: statusCode, reasonPhrase: reasonPhrase, toTag: toTag)
+        }
+        var fields: [SIPHeaderField] = []
+        fields.reserveCapacity(8)
+        for field in request.headers.fields {
+            switch field.key {
+            case .via, .from, .callID, .cseq:
+                fields.append(field)
+            case .to:
+                // RFC 3261 §8.2.6.2: a 100 Trying carries no tag.
+                var to = field
+                if statusCode != 100 { to.value = taggedTo }
+                fields.append(to)
+            default:
+                continue
+            }
+        }
+        return SIPResponse(statusCode: statusCode, reasonPhrase: reasonPhrase, headers: SIPHeaders(fields))
     }
 }
 
