@@ -491,12 +491,15 @@ final class RecordWriter: @unchecked Sendable {
     }
 
     private func seal(_ session: SessionRecords, into chains: inout LedgerChains) {
-        chains.cdr.append(fields(of: session.cdr, chain: chains.cdr.chain))
+        let cdrKeys = chains.cdr.append(record: session.cdr)
+        reportReplaced(cdrKeys, chain: chains.cdr.chain)
         for attempt in session.attempts {
-            chains.attempt.append(fields(of: attempt, chain: chains.attempt.chain))
+            let keys = chains.attempt.append(record: attempt)
+            reportReplaced(keys, chain: chains.attempt.chain)
         }
         for round in session.bidLog {
-            chains.bidlog.append(fields(of: round, chain: chains.bidlog.chain))
+            let keys = chains.bidlog.append(record: round)
+            reportReplaced(keys, chain: chains.bidlog.chain)
         }
     }
 
@@ -510,25 +513,16 @@ final class RecordWriter: @unchecked Sendable {
         chains.checkpoint.append(fields, sign: { bytes in key.signBase64(bytes) })
     }
 
-    // The record's own object; `HashChain.seal` then sets node, kind, seq, prev_hash and hash.
-    private func fields(of record: some CanonicalRecord, chain: HashChain) -> [String: CanonicalJSON] {
-        let fields: [String: CanonicalJSON]
-        switch record.canonicalJSON() {
-        case .object(let object):
-            fields = object
-        case .array, .string, .integer, .bool, .null:
-            preconditionFailure("a \(type(of: record).kind) record did not encode as a JSON object")
-        }
-        if let node = fields["node"], node != .string(chain.nodeID) {
-            // The chain's node id wins: one writer, one node. A mismatch is a wiring bug worth reporting.
-            onError(
-                RecordSinkError(
-                    .recordNodeMismatch,
-                    reason: "a \(chain.kind) record names another node than the writer \"\(chain.nodeID)\"; written under the writer's id"
-                )
+    // `HashChain.seal(record:)` writes the chain's node, kind, seq, prev_hash and hash over the record's own.
+    private func reportReplaced(_ keys: [String], chain: HashChain) {
+        guard keys.contains("node") else { return }
+        // The chain's node id wins: one writer, one node. A mismatch is a wiring bug worth reporting.
+        onError(
+            RecordSinkError(
+                .recordNodeMismatch,
+                reason: "a \(chain.kind) record names another node than the writer \"\(chain.nodeID)\"; written under the writer's id"
             )
-        }
-        return fields
+        )
     }
 }
 

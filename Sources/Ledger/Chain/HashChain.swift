@@ -17,8 +17,12 @@ public struct HashChain: Sendable {
     }
 
     /// Adds node, kind, seq, prev_hash; if `sign` is given, adds "signature" = sign(canonical bytes of the object without hash) first; then hash.
+    ///
+    /// The object is encoded once: its canonical bytes without `hash` are what is hashed, and the line is those
+    /// bytes with the `hash` member put in at its sorted place (no member sorts between the neighbours it goes
+    /// between, so this is exactly the canonical JSON of the object with `hash`).
     public mutating func seal(
-        _ fields: [String: CanonicalJSON],
+        _ fields: consuming [String: CanonicalJSON],
         sign: ((_ unsignedCanonicalBytes: [UInt8]) -> String)? = nil
     ) -> SealedRecord {
         let seq = position.nextSeq
@@ -33,12 +37,63 @@ public struct HashChain: Sendable {
             object.removeValue(forKey: "signature")
             object["signature"] = .string(sign(CanonicalJSON.object(object).canonicalBytes()))
         }
-        let unhashed = CanonicalJSON.object(object).canonicalBytes()
-        let hash = LedgerHash.sha256(unhashed)
+        var line: [UInt8] = []
+        line.reserveCapacity(Self.lineCapacity)
+        let insertion = CanonicalJSON.writeObject(object, into: &line, insertionPointOf: "hash")
+        let hash = completeLine(&line, hashMemberAt: insertion)
         object["hash"] = .string(hash.hex)
-        var line = CanonicalJSON.object(object).canonicalBytes()
-        line.append(UInt8(ascii: "\n"))
-        position = ChainPosition(nextSeq: seq + 1, lastHash: hash)
         return SealedRecord(seq: seq, hash: hash, object: object, line: line)
     }
+
+    /// Seals `record` written straight into its line by `writeCanonicalMembers` (no dictionary, no sorting): the
+    /// same line and hash as `seal(fields)` with the record's canonical object. Also returns the keys of the
+    /// record's own members that a chain field replaced with another value (a record naming another node).
+    public mutating func seal(record: some CanonicalRecord) -> (sealed: SealedRecord, replacedKeys: [String]) {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Self.lineCapacity)
+        // Sorted, as the writer requires: kind < node < prev_hash < seq.
+        var writer = CanonicalObjectWriter(
+            bytes: consume bytes,
+            overrides: [
+                ("kind", .string(kind)),
+                ("node", .string(nodeID)),
+                ("prev_hash", .string(position.lastHash.hex)),
+                // Sequence numbers stay far below 2^53, the range RFC 8785 integers keep exactly.
+                ("seq", .integer(Int64(clamping: position.nextSeq))),
+            ],
+            marker: "hash"
+        )
+        record.writeCanonicalMembers(into: &writer)
+        var line = writer.finish()
+        let seq = position.nextSeq
+        let hash = completeLine(&line, hashMemberAt: writer.markerInsertion)
+        return (SealedRecord(seq: seq, hash: hash, line: line), writer.replacedKeys)
+    }
+
+    // `line` holds the canonical bytes without `hash`: hashes them, puts the `hash` member in at `insertion`, adds
+    // the final newline and moves the chain on.
+    private mutating func completeLine(_ line: inout [UInt8], hashMemberAt insertion: (offset: Int, afterMember: Bool)) -> LedgerHash {
+        let hash = LedgerHash.sha256(line)
+        var member: [UInt8] = []
+        member.reserveCapacity(Self.hashMemberCount)
+        if insertion.afterMember {
+            member.append(UInt8(ascii: ","))
+        }
+        member.append(contentsOf: #""hash":""#.utf8)
+        member.append(contentsOf: hash.hexBytes)
+        member.append(UInt8(ascii: "\""))
+        if !insertion.afterMember {
+            // The object has node, kind, seq and prev_hash, so a member always follows.
+            member.append(UInt8(ascii: ","))
+        }
+        line.insert(contentsOf: member, at: insertion.offset)
+        line.append(UInt8(ascii: "\n"))
+        position = ChainPosition(nextSeq: position.nextSeq + 1, lastHash: hash)
+        return hash
+    }
+
+    // Room for a rated CDR with both legs (about 1.5 KB) and its hash member without growing.
+    private static let lineCapacity = 2_048
+    // `,"hash":"` + 64 hex digits + `"`.
+    private static let hashMemberCount = 74
 }

@@ -51,13 +51,20 @@ public struct LedgerHash: Hashable, Sendable, CustomStringConvertible {
 
     /// The 64 lower-case hex characters of the hash.
     public var hex: String {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            out.append(Self.hexDigits[Int(byte >> 4)])
-            out.append(Self.hexDigits[Int(byte & 0x0F)])
+        String(decoding: hexBytes, as: UTF8.self)
+    }
+
+    /// The 64 lower-case hex characters of the hash as UTF-8 bytes.
+    var hexBytes: [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: bytes.count * 2) { out, initialized in
+            var index = 0
+            for byte in bytes {
+                out[index] = Self.hexDigits[Int(byte >> 4)]
+                out[index + 1] = Self.hexDigits[Int(byte & 0x0F)]
+                index += 2
+            }
+            initialized = index
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     public var description: String { hex }

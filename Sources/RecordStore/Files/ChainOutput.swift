@@ -54,6 +54,18 @@ struct ChainOutput: Sendable {
         contents.add(seq: sealed.seq, prevHash: prevHash, hash: sealed.hash, line: sealed.line)
     }
 
+    /// Seals `record` as the chain's next record, written straight into its line (`HashChain.seal(record:)`),
+    /// buffers the line and adds its hash to the tree. Returns the keys of the record's own members the chain
+    /// fields replaced with another value.
+    mutating func append(record: some CanonicalRecord) -> [String] {
+        let prevHash = chain.position.lastHash
+        let (sealed, replacedKeys) = chain.seal(record: record)
+        buffer.append(contentsOf: sealed.line)
+        merkle.append(recordHash: sealed.hash)
+        contents.add(seq: sealed.seq, prevHash: prevHash, hash: sealed.hash, line: sealed.line)
+        return replacedKeys
+    }
+
     /// Syncs the current file (and its directory after a rotation); a failure leaves the file open and current.
     mutating func sync() throws(RecordSinkError) {
         lastSyncFailed = true

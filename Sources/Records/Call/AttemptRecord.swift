@@ -85,4 +85,25 @@ public struct AttemptRecord: CanonicalRecord, Equatable {
             "receipt": receipt?.canonicalJSON(),
         ])
     }
+
+    /// The members of `canonicalJSON()` in canonical (sorted) order, written without building it.
+    public func writeCanonicalMembers(into writer: inout CanonicalObjectWriter) {
+        writer.member("attempt", attemptNumber)
+        writer.member("b_call_id", bLegCallID)
+        writer.member("cdr_id", cdrRecordID)
+        writer.member("destination", destination)
+        writer.member("end_us", endMicros)
+        writer.member("id", recordID)
+        writer.member("kind", Self.kind)
+        writer.member("node", nodeID)
+        writer.member("outcome", outcome.rawValue)
+        writer.member("provider_id", providerID)
+        writer.member("reason", reason)
+        if let receipt {
+            writer.member("receipt") { receipt.writeCanonicalMembers(into: &$0) }
+        }
+        writer.member("response_code", responseCode)
+        writer.member("session_id", sessionID)
+        writer.member("start_us", startMicros)
+    }
 }

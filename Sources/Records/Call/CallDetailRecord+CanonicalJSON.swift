@@ -34,4 +34,42 @@ extension CallDetailRecord {
             "quality": quality,
         ])
     }
+
+    /// The members of `canonicalJSON()` in canonical (sorted) order, written without building it.
+    public func writeCanonicalMembers(into writer: inout CanonicalObjectWriter) {
+        writer.member("a_leg") { aLeg.writeCanonicalMembers(into: &$0) }
+        writer.member("ack_us", ackMicros)
+        writer.member("answer_us", answerMicros)
+        writer.member("attempts", attempts)
+        if let bLeg {
+            writer.member("b_leg") { bLeg.writeCanonicalMembers(into: &$0) }
+        }
+        writer.member("customer_id", customerID)
+        writer.member("duration_ms", durationMillis)
+        writer.member("end_us", endMicros)
+        writer.member("final_code", finalCode)
+        writer.member("final_reason", finalReason)
+        writer.member("first_provisional_us", firstProvisionalMicros)
+        writer.member("first_ringing_us", firstRingingMicros)
+        writer.member("id", recordID)
+        writer.member("kind", Self.kind)
+        writer.member("negotiation", negotiation)
+        writer.member("node", nodeID)
+        writer.member("pdd_ms", pddMillis)
+        writer.member("provider_id", providerID)
+        writer.member("q850_cause", q850Cause)
+        writer.member("q850_text", q850Text)
+        writer.member("quality", quality)
+        writer.member("rating", rating)
+        if let receipt {
+            writer.member("receipt") { receipt.writeCanonicalMembers(into: &$0) }
+        }
+        writer.member("recovered", recovered ? CanonicalJSON.bool(true) : nil)
+        writer.member("release_cause", releaseCause.rawValue)
+        writer.member("released_by", releasedBy.rawValue)
+        writer.member("routing", routing)
+        writer.member("service", service.rawValue)
+        writer.member("session_id", sessionID)
+        writer.member("setup_us", setupMicros)
+    }
 }

@@ -77,4 +77,18 @@ public struct CallLeg: Sendable, Equatable {
             "user_agent": userAgent.map(CanonicalJSON.string),
         ])
     }
+
+    /// The members of `canonicalJSON()` in canonical (sorted) order, written without building it.
+    public func writeCanonicalMembers(into writer: inout CanonicalObjectWriter) {
+        writer.member("call_id", callID)
+        writer.member("dst", destination)
+        writer.member("from_uri", fromURI)
+        writer.member("local_tag", localTag)
+        writer.member("pai", pAssertedIdentity)
+        writer.member("remote_tag", remoteTag)
+        writer.member("src", source)
+        writer.member("to_uri", toURI)
+        writer.member("transport", transport?.rawValue)
+        writer.member("user_agent", userAgent)
+    }
 }

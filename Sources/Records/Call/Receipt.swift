@@ -41,4 +41,12 @@ public struct Receipt: Sendable, Equatable {
             "provider_id": .string(providerID),
         ])
     }
+
+    /// The members of `canonicalJSON()` in canonical (sorted) order, written without building it.
+    public func writeCanonicalMembers(into writer: inout CanonicalObjectWriter) {
+        writer.member("echoed", echoed)
+        writer.member("guid", guid)
+        writer.member("provider_id", providerID)
+        writer.member("state", state.rawValue)
+    }
 }

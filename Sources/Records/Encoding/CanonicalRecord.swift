@@ -5,6 +5,19 @@ public protocol CanonicalRecord: Sendable {
 
     /// The record as a canonical JSON object.
     func canonicalJSON() -> CanonicalJSON
+
+    /// Writes the members of `canonicalJSON()` in canonical order, without building it (the record writer's
+    /// path). The default sorts the members of `canonicalJSON()`; records with fixed keys write them directly.
+    func writeCanonicalMembers(into writer: inout CanonicalObjectWriter)
+}
+
+extension CanonicalRecord {
+    public func writeCanonicalMembers(into writer: inout CanonicalObjectWriter) {
+        guard case .object(let fields) = canonicalJSON() else { return }
+        for member in CanonicalJSON.sortedMembers(fields) {
+            writer.member(member.key, member.value)
+        }
+    }
 }
 
 extension CanonicalRecord {
