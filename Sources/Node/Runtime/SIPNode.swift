@@ -181,6 +181,9 @@ public final class SIPNode: Service, Sendable {
         let final = await onLoop { $0.statistics } ?? NodeStatistics()
         finalStatistics.withLock { $0 = final }
         _ = try? await transport.close().get()
+        // Pending retransmission and session timers would only act on closed sockets now; drop them
+        // explicitly rather than relying on the loop's shutdown.
+        await onLoop { $0.timerQueue.close() }
         // Last, so that the drain itself can be watched.
         await metricsEndpoint?.stop()
         sink.flush()
