@@ -27,7 +27,7 @@ extension NodeEngine {
     }
 
     private func sessionRoute(_ rated: RatedRoute) -> SessionRoute {
-        let targets = Dictionary(providers.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let targets = providersByID
         let groups: [[PlannedProvider]] = rated.groups.map { group in
             group.compactMap { routed in
                 targets[routed.providerID].map { PlannedProvider(target: $0, match: routed.match, terms: routed.terms) }

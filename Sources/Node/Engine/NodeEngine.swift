@@ -18,6 +18,8 @@ final class NodeEngine: SIPTransportDelegate {
     let transactionTimers: TransactionTimers
     let customers: CustomerDirectory
     let providers: [ProviderTarget]
+    /// `providers` by id, the first of a repeated id winning; built once here instead of for every rated call.
+    let providersByID: [String: ProviderTarget]
     /// Decks, LCR state and provider capacity; nil runs every session unrated (no decks configured).
     let rating: RatingBook?
     var ids: IdentifierGenerator
@@ -58,6 +60,7 @@ final class NodeEngine: SIPTransportDelegate {
         self.clock = clock
         self.logger = logger
         self.providers = providers
+        self.providersByID = Dictionary(providers.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         self.customers = CustomerDirectory(configuration)
         self.timerQueue = EventLoopTimerQueue(eventLoop: transport.eventLoop)
         self.transactionTimers = TransactionTimers(t1: configuration.sip.t1, t2: configuration.sip.t2, t4: configuration.sip.t4)
@@ -87,8 +90,8 @@ final class NodeEngine: SIPTransportDelegate {
         messageReceivedAt = NIODeadline.now()
         switch message {
         case .request(var request):
-            SIPViaStamping.stampReceived(on: &request, from: source)
-            handle(request, from: source)
+            let topVia = SIPViaStamping.stampReceived(on: &request, from: source)
+            handle(request, topVia: topVia, from: source)
         case .response(let response):
             handle(response, from: source)
         }
@@ -111,19 +114,19 @@ final class NodeEngine: SIPTransportDelegate {
 
     // MARK: - Requests
 
-    private func handle(_ request: SIPRequest, from source: SIPSource) {
+    private func handle(_ request: SIPRequest, topVia: SIPVia?, from source: SIPSource) {
         statistics.requests += 1
         switch request.method {
         case .ack:
-            handleACK(request)
+            handleACK(request, topVia: topVia)
             return
         case .cancel:
-            handleCancel(request, from: source)
+            handleCancel(request, topVia: topVia, from: source)
             return
         case .invite, .bye, .options, .register, .message, .info, .update, .prack, .subscribe, .notify, .publish, .refer, .other:
             break
         }
-        guard let key = ServerTransactionKey(request) else {
+        guard let key = ServerTransactionKey(topVia: topVia, method: request.method) else {
             // RFC 2543 peers without a magic cookie: answered statelessly.
             respondStatelessly(400, to: request, from: source, reason: "Bad Request (branch without magic cookie)")
             return
@@ -220,10 +223,10 @@ final class NodeEngine: SIPTransportDelegate {
         }
     }
 
-    private func handleACK(_ request: SIPRequest) {
+    private func handleACK(_ request: SIPRequest, topVia: SIPVia?) {
         // ACK for a non-2xx final shares the INVITE's branch (RFC 3261 §17.2.3).
         // A 2xx ACK that reused the INVITE's branch is handed back (Accepted state) and routed below.
-        if let key = ServerTransactionKey(request, methodOverride: .invite), let server = serverTransactions[key],
+        if let key = ServerTransactionKey(topVia: topVia, method: .invite), let server = serverTransactions[key],
            server.receivedACK() {
             return
         }
@@ -236,8 +239,8 @@ final class NodeEngine: SIPTransportDelegate {
         // Otherwise a late ACK after the session ended: nothing to do (ACKs are never answered).
     }
 
-    private func handleCancel(_ request: SIPRequest, from source: SIPSource) {
-        guard let inviteKey = ServerTransactionKey(request, methodOverride: .invite),
+    private func handleCancel(_ request: SIPRequest, topVia: SIPVia?, from source: SIPSource) {
+        guard let inviteKey = ServerTransactionKey(topVia: topVia, method: .invite),
               let invite = serverTransactions[inviteKey], invite.request.method == .invite,
               let callID = request.callID, let session = sessionsByALeg[callID]
         else {
@@ -278,10 +281,12 @@ final class NodeEngine: SIPTransportDelegate {
     private func handle(_ response: SIPResponse, from source: SIPSource) {
         statistics.responses += 1
         // A CANCEL shares its INVITE's branch; its transaction is keyed apart (RFC 3261 §17.1.3).
-        let key = response.topVia?.branch.map { response.cseq?.method == .cancel ? $0 + "#cancel" : $0 }
+        // CSeq parsed once here rather than once per question below.
+        let cseqMethod = response.cseq?.method
+        let key = response.topVia?.branch.map { cseqMethod == .cancel ? $0 + "#cancel" : $0 }
         guard let key, let driver = clientTransactions[key] else {
             // A 2xx retransmission after our client transaction ended: the session re-ACKs it.
-            if response.isSuccess, response.cseq?.method == .invite, let callID = response.callID,
+            if response.isSuccess, cseqMethod == .invite, let callID = response.callID,
                let session = sessionsByBLeg[callID] {
                 session.stray2xx(response)
             }

@@ -6,11 +6,15 @@ import SIPTransport
 /// RFC 3261 §18.2.1 `received` and RFC 3581 `rport` on the topmost Via of an inbound request,
 /// so responses can be routed back to where the request really came from.
 enum SIPViaStamping {
-    static func stampReceived(on request: inout SIPRequest, from source: SIPSource) {
-        guard let first = request.headers.firstValue(.via), var via = try? SIPVia(parsing: first),
-              let ip = source.remote.ipAddress else { return }
+    /// Stamps the top Via and returns it as it now stands (nil when absent or unparsable), so the
+    /// engine keys the server transaction on this parse instead of parsing the same Via again.
+    /// Stamping only adds parameters: branch and sent-by are the ones the peer sent.
+    @discardableResult
+    static func stampReceived(on request: inout SIPRequest, from source: SIPSource) -> SIPVia? {
+        guard let first = request.headers.firstValue(.via), var via = try? SIPVia(parsing: first) else { return nil }
+        guard let ip = source.remote.ipAddress else { return via }
         var changed = false
-        if via.host.trimmingCharacters(in: "[]") != ip {
+        if !host(via.host, is: ip) {
             via.parameters.set("received", ip)
             changed = true
         }
@@ -19,9 +23,17 @@ enum SIPViaStamping {
             if !changed { via.parameters.set("received", ip) }
             changed = true
         }
-        guard changed else { return }
+        guard changed else { return via }
         request.headers.removeFirstValue(.via)
         request.headers.prepend("Via", via.description)
+        return via
+    }
+
+    /// Whether a Via host names `ip`, an IPv6 reference compared without its brackets; no String is
+    /// built for the usual unbracketed host (this runs for every request).
+    private static func host(_ host: String, is ip: String) -> Bool {
+        guard host.utf8.first == UInt8(ascii: "[") || host.utf8.last == UInt8(ascii: "]") else { return host == ip }
+        return host.trimmingCharacters(in: "[]") == ip
     }
 }
 

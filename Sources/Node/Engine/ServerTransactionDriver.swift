@@ -11,11 +11,12 @@ struct ServerTransactionKey: Hashable {
     let sentBy: String
     let method: String
 
-    init?(_ request: SIPRequest, methodOverride: SIPMethod? = nil) {
-        guard let via = request.topVia, let branch = via.branch, branch.hasPrefix(SIPVia.magicCookie) else { return nil }
+    /// From a top Via the caller already parsed (the engine parses it once per request, when stamping it).
+    init?(topVia via: SIPVia?, method: SIPMethod) {
+        guard let via, let branch = via.branch, branch.hasPrefix(SIPVia.magicCookie) else { return nil }
         self.branch = branch
         self.sentBy = via.sentBy.lowercased()
-        self.method = (methodOverride ?? request.method).token
+        self.method = method.token
     }
 }
 

@@ -7,14 +7,16 @@ import SIPTransport
 enum MessageFactory {
     /// Our Via for a request leaving on `transport`.
     static func via(_ local: LocalAddress, branch: String) -> String {
-        "SIP/2.0/\(local.transport.viaToken) \(local.host):\(local.port);branch=\(branch);rport"
+        // The part before the branch is fixed per address and built once (LocalAddress.viaPrefix).
+        var via = local.viaPrefix
+        via.reserveCapacity(via.utf8.count + branch.utf8.count + 6)
+        via += branch
+        via += ";rport"
+        return via
     }
 
     static func contact(_ local: LocalAddress) -> String {
-        switch local.transport {
-        case .udp: "<sip:sipswarm@\(local.host):\(local.port)>"
-        case .tcp: "<sip:sipswarm@\(local.host):\(local.port);transport=tcp>"
-        }
+        local.contact
     }
 
     /// ACK for a non-2xx final response: same branch, To from the response (RFC 3261 §17.1.1.3).
@@ -172,6 +174,22 @@ struct LocalAddress {
     let transport: SIPTransportProtocol
     let host: String
     let port: Int
+    /// `SIP/2.0/UDP host:port;branch=`: our Via up to its branch, the same for every request sent from here.
+    let viaPrefix: String
+    /// Our Contact header value, the same for every INVITE and every 18x/2xx relayed from here.
+    let contact: String
+
+    // Both headers are built here once instead of by interpolation for every message.
+    init(transport: SIPTransportProtocol, host: String, port: Int) {
+        self.transport = transport
+        self.host = host
+        self.port = port
+        self.viaPrefix = "SIP/2.0/\(transport.viaToken) \(host):\(port);branch="
+        switch transport {
+        case .udp: self.contact = "<sip:sipswarm@\(host):\(port)>"
+        case .tcp: self.contact = "<sip:sipswarm@\(host):\(port);transport=tcp>"
+        }
+    }
 }
 
 /// A provider as the session uses it: resolved destination plus its config identity.
