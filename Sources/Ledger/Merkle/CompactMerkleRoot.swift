@@ -11,7 +11,7 @@ public struct CompactMerkleRoot: Sendable {
 
     /// Appends one leaf whose data is the 32 bytes of a record's chain hash.
     public mutating func append(recordHash: LedgerHash) {
-        appendLeafHash(MerkleHashing.leafHash(recordHash.bytes))
+        appendLeafHash(MerkleHashing.leafHash(recordHash))
     }
 
     /// Appends a leaf given its leaf hash `SHA-256(0x00 || data)`.

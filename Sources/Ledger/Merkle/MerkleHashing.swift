@@ -15,12 +15,20 @@ public enum MerkleHashing {
         return LedgerHash(digest: hasher.finalize())
     }
 
+    /// `SHA-256(0x00 || hash)`: the leaf of a record whose chain hash is `hash` (no array of its bytes).
+    public static func leafHash(_ hash: LedgerHash) -> LedgerHash {
+        var hasher = SHA256()
+        withUnsafeBytes(of: UInt8(0x00)) { hasher.update(bufferPointer: $0) }
+        hash.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        return LedgerHash(digest: hasher.finalize())
+    }
+
     /// `SHA-256(0x01 || left || right)`: the hash of an interior node.
     public static func nodeHash(_ left: LedgerHash, _ right: LedgerHash) -> LedgerHash {
         var hasher = SHA256()
         withUnsafeBytes(of: UInt8(0x01)) { hasher.update(bufferPointer: $0) }
-        left.bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-        right.bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        left.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        right.withUnsafeBytes { hasher.update(bufferPointer: $0) }
         return LedgerHash(digest: hasher.finalize())
     }
 

@@ -13,7 +13,7 @@ public struct MerkleTree: Sendable {
 
     /// Appends one leaf whose data is the 32 bytes of a record's chain hash.
     public mutating func append(recordHash: LedgerHash) {
-        appendLeafHash(MerkleHashing.leafHash(recordHash.bytes))
+        appendLeafHash(MerkleHashing.leafHash(recordHash))
     }
 
     /// Appends a leaf given its leaf hash `SHA-256(0x00 || data)`.
@@ -25,7 +25,7 @@ public struct MerkleTree: Sendable {
             if levels.count == level {
                 levels.append([])
             }
-            levels[level].append(contentsOf: hash.bytes)
+            hash.withUnsafeBytes { levels[level].append(contentsOf: $0) }
             // An odd index completes a pair: its parent is now a complete subtree too.
             guard index & 1 == 1 else { break }
             hash = MerkleHashing.nodeHash(stored(level: level, index: index - 1), hash)
@@ -137,6 +137,6 @@ public struct MerkleTree: Sendable {
 
     private func stored(level: Int, index: UInt64) -> LedgerHash {
         let offset = Int(index) * LedgerHash.byteCount
-        return LedgerHash(uncheckedBytes: Array(levels[level][offset..<offset + LedgerHash.byteCount]))
+        return levels[level].withUnsafeBytes { LedgerHash(unsafeRaw: UnsafeRawBufferPointer(rebasing: $0[offset..<offset + LedgerHash.byteCount])) }
     }
 }

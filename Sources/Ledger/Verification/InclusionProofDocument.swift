@@ -106,7 +106,7 @@ public struct InclusionProofDocument: Sendable, Equatable {
         guard seq >= 1, UInt64(seq) - 1 == leafIndex else {
             throw InclusionProofError(.inclusionInvalid, "leaf_index \(leafIndex) is not seq \(seq) - 1")
         }
-        let leaf = MerkleHashing.leafHash(recordHash.bytes)
+        let leaf = MerkleHashing.leafHash(recordHash)
         guard MerkleProofs.verifyInclusion(leafIndex: leafIndex, treeSize: treeSize, leafHash: leaf, proof: auditPath, root: root) else {
             throw InclusionProofError(.inclusionInvalid, "the audit path does not lead from the record to the root at size \(treeSize)")
         }

@@ -90,7 +90,7 @@ public actor LocalBackend: StreamBackend {
                 continue
             }
             let sequence = nextSequence + UInt64(appended.count)
-            bytes.append(contentsOf: LocalStreamEntry.encode(sequence: sequence, messageID: message.messageID, body: message.body))
+            LocalStreamEntry.append(sequence: sequence, messageID: message.messageID, body: message.body, to: &bytes)
             appended.append((index, message.messageID, sequence))
             inBatch[message.messageID] = sequence
         }

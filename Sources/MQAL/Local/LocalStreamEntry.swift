@@ -5,13 +5,43 @@
 enum LocalStreamEntry {
     /// Encodes an entry, `\n` included.
     static func encode(sequence: UInt64, messageID: String, body: [UInt8]) -> [UInt8] {
-        var covered = Array("\(sequence) \(messageID) ".utf8)
-        covered.append(contentsOf: body)
-        let crc = String(CRC32.checksum(covered), radix: 16)
-        var line = Array((String(repeating: "0", count: 8 - crc.count) + crc + " ").utf8)
-        line.append(contentsOf: covered)
-        line.append(UInt8(ascii: "\n"))
+        var line: [UInt8] = []
+        append(sequence: sequence, messageID: messageID, body: body, to: &line)
         return line
+    }
+
+    /// Appends an entry, `\n` included, to `batch`: written in place (the CRC's 8 hex digits filled in after the
+    /// covered bytes), where building it used to take four arrays and three strings per published record.
+    static func append(sequence: UInt64, messageID: String, body: [UInt8], to batch: inout [UInt8]) {
+        let start = batch.count
+        batch.reserveCapacity(start + 9 + 21 + messageID.utf8.count + body.count + 1)
+        batch.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: 8))
+        batch.append(UInt8(ascii: " "))
+        appendDecimal(sequence, to: &batch)
+        batch.append(UInt8(ascii: " "))
+        batch.append(contentsOf: messageID.utf8)
+        batch.append(UInt8(ascii: " "))
+        batch.append(contentsOf: body)
+        let crc = CRC32.checksum(batch[(start + 9)...])
+        for digit in 0..<8 {
+            let nibble = UInt8(truncatingIfNeeded: crc >> UInt32(28 - 4 * digit)) & 0x0F
+            batch[start + digit] = nibble < 10 ? nibble + UInt8(ascii: "0") : nibble - 10 + UInt8(ascii: "a")
+        }
+        batch.append(UInt8(ascii: "\n"))
+    }
+
+    private static func appendDecimal(_ value: UInt64, to bytes: inout [UInt8]) {
+        guard value >= 10 else {
+            bytes.append(UInt8(truncatingIfNeeded: value) + UInt8(ascii: "0"))
+            return
+        }
+        let start = bytes.count
+        var rest = value
+        while rest > 0 {
+            bytes.append(UInt8(truncatingIfNeeded: rest % 10) + UInt8(ascii: "0"))
+            rest /= 10
+        }
+        bytes[start...].reverse()
     }
 
     /// Decodes a line without its `\n`; nil when it is not a well-formed entry or its CRC does not match.

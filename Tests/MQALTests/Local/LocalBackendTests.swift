@@ -118,4 +118,35 @@ import Testing
         #expect(LocalStreamEntry.decode(damaged) == nil)
         #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
     }
+
+    @Test func slicingByEightCRCMatchesTheByteAtATimeDefinition() {
+        // Standard check values (zlib's crc32): the empty input, the catalogue's "123456789", a pangram.
+        #expect(CRC32.checksum([UInt8]()) == 0)
+        #expect(CRC32.checksum(Array("123456789".utf8)[...]) == 0xCBF4_3926)
+        #expect(CRC32.checksum(Array("The quick brown fox jumps over the lazy dog".utf8)) == 0x414F_A339)
+        // Every length 0 ..< 40 (the eight-byte steps and the tail), at odd slice offsets, random bytes.
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<64).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        for start in 0..<5 {
+            for length in 0..<40 {
+                let slice = bytes[start..<start + length]
+                #expect(CRC32.checksum(slice) == CRC32.referenceChecksum(slice))
+            }
+        }
+        #expect(CRC32.checksum(AnySequence(bytes)) == CRC32.referenceChecksum(bytes))
+    }
+
+    @Test func entryAppendedInPlaceEqualsTheEntryEncodedAlone() {
+        var batch: [UInt8] = Array("prefix".utf8)
+        for sequence: UInt64 in [0, 9, 10, 123_456_789, .max] {
+            let body = Array(#"{"seq":1}"#.utf8)
+            let alone = LocalStreamEntry.encode(sequence: sequence, messageID: "n1.cdr.\(sequence)", body: body)
+            let expectedCRC = CRC32.referenceChecksum(Array("\(sequence) n1.cdr.\(sequence) ".utf8) + body)
+            #expect(alone == Array("\(String(format: "%08x", expectedCRC)) \(sequence) n1.cdr.\(sequence) ".utf8) + body + [0x0A])
+            let start = batch.count
+            LocalStreamEntry.append(sequence: sequence, messageID: "n1.cdr.\(sequence)", body: body, to: &batch)
+            #expect(Array(batch[start...]) == alone)
+            #expect(LocalStreamEntry.decode(batch[start..<batch.count - 1])?.sequence == sequence)
+        }
+    }
 }
