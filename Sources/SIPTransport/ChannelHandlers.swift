@@ -5,9 +5,17 @@ final class UDPInboundHandler: ChannelInboundHandler {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
 
     private let transport: SIPTransportLayer
+    private let sender: UDPDatagramSender
 
-    init(transport: SIPTransportLayer) {
+    init(transport: SIPTransportLayer, sender: UDPDatagramSender) {
         self.transport = transport
+        self.sender = sender
+    }
+
+    // NIO fires this right after closing the descriptor, before anything else runs on the loop.
+    func channelInactive(context: ChannelHandlerContext) {
+        sender.markClosed()
+        context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {

@@ -15,7 +15,7 @@ public final class SIPTransportLayer: @unchecked Sendable {
     public private(set) var counters = SIPTransportCounters()
 
     private let logger: Logger
-    private var udpChannels: [any Channel] = []
+    private var udpSockets: [UDPSocket] = []
     private var tcpServerChannels: [any Channel] = []
     private var connections: [SIPConnectionID: any Channel] = [:]
     private var connectionsByRemote: [SocketAddress: SIPConnectionID] = [:]
@@ -38,7 +38,15 @@ public final class SIPTransportLayer: @unchecked Sendable {
     /// Binds a UDP socket.
     public func listenUDP(host: String, port: Int) -> EventLoopFuture<SocketAddress> {
         let maxDatagram = max(parser.limits.maxMessageBytes, 2048)
-        // No SO_REUSEADDR on UDP: on Linux it lets two processes share the port silently.
+        // No SO_REUSEADDR on UDP: on Linux it lets two processes share the port silently. Bound here, close-on-exec,
+        // so that the sender knows the descriptor.
+        let descriptor: NIOBSDSocket.Handle
+        do {
+            descriptor = try CloseOnExecSocket.bound(.datagram, host: host, port: port, reuseAddress: false)
+        } catch {
+            return eventLoop.makeFailedFuture(error)
+        }
+        let sender = UDPDatagramSender(descriptor: descriptor)
         // Under load one readable event drains up to `vectorRead` × `maxMessagesPerRead` datagrams with
         // recvmmsg, instead of one recvmsg and one trip through epoll per datagram. NIO splits one receive
         // buffer into `vectorRead` slots, so the buffer holds that many datagrams of the largest allowed
@@ -51,14 +59,14 @@ public final class SIPTransportLayer: @unchecked Sendable {
             .channelOption(.maxMessagesPerRead, value: 4)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(UDPInboundHandler(transport: self))
+                    try channel.pipeline.syncOperations.addHandler(UDPInboundHandler(transport: self, sender: sender))
                 }
             }
-            .bind(host: host, port: port)
+            .withBoundSocket(descriptor)
             .flatMapThrowing { channel in
                 self.eventLoop.preconditionInEventLoop()
-                self.udpChannels.append(channel)
                 guard let address = channel.localAddress else { throw SIPTransportError(.bindFailed, "UDP socket has no local address") }
+                self.udpSockets.append(UDPSocket(channel: channel, sender: sender, family: address.protocol))
                 self.boundAddresses.append((.udp, address))
                 return address
             }
@@ -90,14 +98,22 @@ public final class SIPTransportLayer: @unchecked Sendable {
         eventLoop.preconditionInEventLoop()
         switch destination.transport {
         case .udp:
-            guard let channel = udpChannel(for: destination.address) else {
+            guard let socket = udpSocket(for: destination.address), socket.sender.isOpen else {
                 reportSendFailure(destination, SIPTransportError(.noListener, "no UDP socket to send from"))
                 return
             }
             counters.sent += 1
-            let envelope = AddressedEnvelope(remoteAddress: destination.address, data: bytes)
-            channel.writeAndFlush(envelope).whenFailure { error in
-                self.reportSendFailure(destination, error)
+            switch socket.sender.send(bytes, to: destination.address) {
+            case .sent:
+                break
+            case .wouldBlock:
+                // The send buffer is full: NIO queues the datagram and writes it once the socket is writable.
+                let envelope = AddressedEnvelope(remoteAddress: destination.address, data: bytes)
+                socket.channel.writeAndFlush(envelope).whenFailure { error in
+                    self.reportSendFailure(destination, error)
+                }
+            case .failed(let error):
+                reportSendFailure(destination, error)
             }
         case .tcp:
             if let id = destination.connection, let channel = connections[id] {
@@ -129,8 +145,8 @@ public final class SIPTransportLayer: @unchecked Sendable {
     public func close() -> EventLoopFuture<Void> {
         eventLoop.flatSubmit {
             self.closing = true
-            let channels: [any Channel] = self.udpChannels + self.tcpServerChannels + Array(self.connections.values)
-            self.udpChannels = []
+            let channels: [any Channel] = self.udpSockets.map(\.channel) + self.tcpServerChannels + Array(self.connections.values)
+            self.udpSockets = []
             self.tcpServerChannels = []
             let closes = channels.map { $0.close(mode: .all).recover { _ in } }
             return EventLoopFuture.andAllComplete(closes, on: self.eventLoop)
@@ -228,9 +244,9 @@ public final class SIPTransportLayer: @unchecked Sendable {
         }
     }
 
-    private func udpChannel(for address: SocketAddress) -> (any Channel)? {
-        if udpChannels.count == 1 { return udpChannels[0] }
-        return udpChannels.first { $0.localAddress?.protocol == address.protocol } ?? udpChannels.first
+    private func udpSocket(for address: SocketAddress) -> UDPSocket? {
+        if udpSockets.count == 1 { return udpSockets[0] }
+        return udpSockets.first { $0.family == address.protocol } ?? udpSockets.first
     }
 
     private func reportSendFailure(_ destination: SIPDestination, _ error: any Error) {
@@ -238,4 +254,11 @@ public final class SIPTransportLayer: @unchecked Sendable {
         logger.debug("send failed", metadata: ["destination": "\(destination.addressText)", "error": "\(error)"])
         delegate?.transportFailedToSend(to: destination, error: error)
     }
+}
+
+/// A bound UDP listener: NIO reads from it, `sender` writes to it.
+private struct UDPSocket {
+    let channel: any Channel
+    let sender: UDPDatagramSender
+    let family: NIOBSDSocket.ProtocolFamily
 }

@@ -256,9 +256,8 @@ final class NodeEngine: SIPTransportDelegate {
     }
 
     private func isLooped(_ request: SIPRequest) -> Bool {
-        let prefix = ids.branchPrefix
         // Whole lines, not split into elements: the prefix has no comma, so it is in a line iff in one of its elements.
-        for field in request.headers.fields where field.key == .via && field.value.contains(prefix) {
+        for field in request.headers.fields where field.key == .via && ids.containsBranchPrefix(field.value) {
             return true
         }
         return false

@@ -5,6 +5,7 @@ struct IdentifierGenerator {
     private var counter: UInt64 = 0
     /// Branch prefix that marks requests this node sent: loop detection looks for it.
     let branchPrefix: String
+    private let branchPrefixBytes: [UInt8]
     private let host: String
 
     init(nodeID: String, host: String) {
@@ -14,7 +15,26 @@ struct IdentifierGenerator {
         var hash: UInt32 = 2_166_136_261
         for byte in nodeID.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
         branchPrefix = "z9hG4bK-" + String(hash, radix: 36) + "-"
+        branchPrefixBytes = Array(branchPrefix.utf8)
         self.host = host
+    }
+
+    /// Whether `text` (a Via line) holds a branch this node made. Byte-wise: `String.contains` compares
+    /// Characters, and grapheme breaking every Via line of every request showed up in the issue 9 profile.
+    func containsBranchPrefix(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { haystack in
+            let needle = branchPrefixBytes
+            guard let first = needle.first, haystack.count >= needle.count else { return false }
+            var start = 0
+            while start <= haystack.count - needle.count {
+                if haystack[start] == first, needle.indices.allSatisfy({ haystack[start + $0] == needle[$0] }) {
+                    return true
+                }
+                start += 1
+            }
+            return false
+        }
     }
 
     private mutating func next() -> UInt64 {

@@ -2,10 +2,8 @@ public import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import SIPTransport
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The HTTP/1.1 endpoint that serves a ``NodeMetricsRegistry`` to Prometheus (`[metrics]`, docs/operations.md).
 ///
@@ -66,7 +64,12 @@ public final class MetricsEndpoint: Sendable {
                 }
             }
         do {
-            let channel = try await bootstrap.withBoundSocket(Self.boundListener(host: settings.listen.host, port: settings.listen.port)).get()
+            let channel = try await bootstrap.withBoundSocket(
+                // Bound close-on-exec (see `CloseOnExecSocket`): in the test suite, nats-server, sshd and sipp
+                // children kept the port listening after `stop()`. SO_REUSEADDR: a restart right after a stop must
+                // not fail on connections in TIME_WAIT.
+                CloseOnExecSocket.bound(.stream, host: settings.listen.host, port: settings.listen.port, reuseAddress: true)
+            ).get()
             let port = channel.localAddress?.port ?? settings.listen.port
             state.withLock { $0 = .running(group, channel) }
             logger.info("metrics endpoint listening", metadata: ["address": "\(HostAndPort(host: settings.listen.host, port: port))", "path": "\(path)"])
@@ -100,32 +103,6 @@ public final class MetricsEndpoint: Sendable {
         try pipeline.configureHTTPServerPipeline(withErrorHandling: true)
         try pipeline.addHandler(IdleStateHandler(readTimeout: idleTimeout))
         try pipeline.addHandler(MetricsHTTPHandler(path: path, registry: registry, sizeLimiter: limiter))
-    }
-
-    // The listening socket, bound here rather than by `ServerBootstrap.bind` so it is close-on-exec: NIO creates
-    // its sockets without SOCK_CLOEXEC on Linux, and any child process started while the endpoint runs would
-    // keep the port listening after `stop()` (seen in the test suite, whose tests start nats-server, sshd and
-    // sipp children: the port stayed bound and accepted connections after the endpoint had stopped).
-    private static func boundListener(host: String, port: Int) throws -> NIOBSDSocket.Handle {
-        let address = try SocketAddress(ipAddress: host, port: port)
-        let family = address.protocol == .inet6 ? AF_INET6 : AF_INET
-        #if canImport(Glibc)
-        let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
-        #else
-        let type = SOCK_STREAM
-        #endif
-        let descriptor = socket(family, type, 0)
-        guard descriptor >= 0 else { throw IOError(errnoCode: errno, reason: "socket(domain:type:protocol:)") }
-        // As before with the bootstrap: a restart right after a stop must not fail on connections in TIME_WAIT.
-        var one: Int32 = 1
-        _ = setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        let result = address.withSockAddr { pointer, size in bind(descriptor, pointer, socklen_t(size)) }
-        guard result == 0 else {
-            let code = errno
-            close(descriptor)
-            throw IOError(errnoCode: code, reason: "bind(descriptor:ptr:bytes:)")
-        }
-        return descriptor
     }
 
     private static func describe(_ error: any Error) -> String {
