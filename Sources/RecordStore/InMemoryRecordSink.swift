@@ -4,7 +4,7 @@ import Synchronization
 /// Keeps every emitted session in memory, in emit order; for tests. Thread-safe.
 public final class InMemoryRecordSink: RecordSink {
     private let sessions = Mutex<[SessionRecords]>([])
-    private let journal = Mutex<[[LiveSessionJournalEntry]]>([])
+    private let journal = Mutex<(live: [String: LiveSessionJournalEntry], snapshots: [[LiveSessionJournalEntry]])>(([:], []))
 
     /// Creates an empty sink.
     public init() {}
@@ -14,14 +14,22 @@ public final class InMemoryRecordSink: RecordSink {
         sessions.withLock { $0.append(records) }
     }
 
-    /// Keeps the live-session snapshot, in order.
-    public func updateJournal(_ entries: [LiveSessionJournalEntry]) {
-        journal.withLock { $0.append(entries) }
+    /// Applies the journal changes and keeps the live set they leave, in order.
+    public func updateJournal(_ changes: [LiveSessionJournalChange]) {
+        journal.withLock { journal in
+            for change in changes {
+                switch change {
+                case .answered(let entry): journal.live[entry.sessionID] = entry
+                case .ended(let sessionID): journal.live[sessionID] = nil
+                }
+            }
+            journal.snapshots.append(journal.live.values.sorted { $0.sessionID < $1.sessionID })
+        }
     }
 
-    /// Every live-session snapshot handed over so far, oldest first.
+    /// The live set after each hand-over of journal changes, oldest first.
     public var journalSnapshots: [[LiveSessionJournalEntry]] {
-        journal.withLock { $0 }
+        journal.withLock { $0.snapshots }
     }
 
     /// Every session emitted so far.

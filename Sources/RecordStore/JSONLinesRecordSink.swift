@@ -67,7 +67,7 @@ public final class JSONLinesRecordSink: RecordSink {
         var chains: LedgerChains
         let audits: [[String: CanonicalJSON]]
         let recoveredSessions: [SessionRecords]
-        let journalFound: Bool
+        let journalFound: LiveSessionJournal?
         let key: NodeSigningKey
         do {
             key = try Self.loadKey(dataDirectory: dataDirectory)
@@ -89,7 +89,10 @@ public final class JSONLinesRecordSink: RecordSink {
             restriction: restriction,
             probe: FileRestrictionProbe(directory: adminDirectory),
             adminDirectory: adminDirectory,
-            journal: JournalSetup(dataDirectory: dataDirectory, recoveredSessions: recoveredSessions, replaceAtStart: journalFound),
+            journal: JournalSetup(
+                dataDirectory: dataDirectory, recoveredSessions: recoveredSessions, replaceAtStart: journalFound != nil,
+                generation: journalFound?.generation ?? 0
+            ),
             onError: onError
         )
     }
@@ -109,7 +112,7 @@ public final class JSONLinesRecordSink: RecordSink {
         nodeID: String,
         now: Int64,
         rotation: RotationPolicy
-    ) throws(RecordSinkError) -> (LedgerChains, [[String: CanonicalJSON]], [SessionRecords], Bool) {
+    ) throws(RecordSinkError) -> (LedgerChains, [[String: CanonicalJSON]], [SessionRecords], LiveSessionJournal?) {
         let stamp = UTCTimestamp.compact(microseconds: now)
         let journal = try LiveJournalFile.read(dataDirectory: dataDirectory)
         let watched = Set(journal?.sessions.map(\.sessionID) ?? [])
@@ -178,7 +181,7 @@ public final class JSONLinesRecordSink: RecordSink {
                 "count": .integer(recoveredSessions.count),
             ])
         }
-        return (chains, audits, recoveredSessions, journal != nil)
+        return (chains, audits, recoveredSessions, journal)
     }
 
     /// Starts a sink over already opened files and recovered chains; tests use it to inject failing or stalling files.
@@ -230,10 +233,10 @@ public final class JSONLinesRecordSink: RecordSink {
         writer.enqueueAudit(fields)
     }
 
-    /// Hands over the answered sessions live now; the writer replaces `DATA/journal/live.json` with them, stamped
-    /// with the sink's clock, at its next harvest cycle (after that cycle's records are synced).
-    public func updateJournal(_ entries: [LiveSessionJournalEntry]) {
-        writer.updateJournal(entries)
+    /// Hands over the crash-journal changes since the last call, stamped with the sink's clock; the writer appends
+    /// them to `DATA/journal/live.log` at its next harvest cycle, after that cycle's records are synced.
+    public func updateJournal(_ changes: [LiveSessionJournalChange]) {
+        writer.updateJournal(changes)
     }
 
     /// Waits until everything emitted before this call is written and synced.

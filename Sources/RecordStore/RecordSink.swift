@@ -8,15 +8,15 @@ public protocol RecordSink: Sendable {
     /// Waits until everything emitted so far is written; used at shutdown. Never call it on an event loop.
     func flush()
 
-    /// Hands over the answered sessions live now, for the crash journal; called every harvest interval on the
-    /// node's event loop and must not wait for disk I/O.
-    func updateJournal(_ entries: [LiveSessionJournalEntry])
+    /// Hands over the crash journal's changes since the last call (answered sessions that started or ended); called
+    /// every harvest interval on the node's event loop, also with no change, and must not wait for disk I/O.
+    func updateJournal(_ changes: [LiveSessionJournalChange])
 }
 
 extension RecordSink {
     /// Sinks that write synchronously have nothing to wait for.
     public func flush() {}
 
-    /// Sinks without a crash journal ignore the snapshot.
-    public func updateJournal(_ entries: [LiveSessionJournalEntry]) {}
+    /// Sinks without a crash journal ignore the changes.
+    public func updateJournal(_ changes: [LiveSessionJournalChange]) {}
 }

@@ -41,7 +41,9 @@ final class RecordWriter: @unchecked Sendable {
     private var onDurable: @Sendable ([String: UInt64]) -> Void = { _ in }
     /// The last durable `seq` per kind, as of the last harvest cycle.
     private var durable: [String: UInt64] = [:]
-    private var pendingJournal: LiveSessionJournal?
+    /// Crash-journal changes handed over since the last cycle took them, and when the node last handed any over.
+    private var pendingJournalChanges: [LiveSessionJournalChange] = []
+    private var pendingJournalTime: Int64?
     /// Audit records handed over by other components (peer audit, rate sync), chained at the next harvest cycle.
     private var queuedAudits: [[String: CanonicalJSON]] = []
 
@@ -134,12 +136,14 @@ final class RecordWriter: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Keeps the latest live-session snapshot for the next harvest cycle; ignored without a data directory.
-    func updateJournal(_ entries: [LiveSessionJournalEntry]) {
+    /// Keeps the crash-journal changes for the next harvest cycle, stamped now (when the node knew its live
+    /// sessions); ignored without a data directory.
+    func updateJournal(_ changes: [LiveSessionJournalChange]) {
         guard journal.dataDirectory != nil else { return }
-        let snapshot = LiveSessionJournal(timeMicros: signing.clock.nowMicroseconds(), sessions: entries)
+        let time = signing.clock.nowMicroseconds()
         condition.lock()
-        pendingJournal = snapshot
+        pendingJournalChanges.append(contentsOf: changes)
+        pendingJournalTime = time
         condition.unlock()
     }
 
@@ -274,10 +278,11 @@ final class RecordWriter: @unchecked Sendable {
             seal(session, into: &chains)
         }
         // The previous run's journal is replaced once the recovered records are synced.
-        var journalToWrite: LiveSessionJournal? = journal.replaceAtStart
-            ? LiveSessionJournal(timeMicros: signing.clock.nowMicroseconds(), sessions: [])
-            : nil
-        var journalWritten: [LiveSessionJournalEntry]? = nil
+        let journalWriter = journal.dataDirectory.map { LiveJournalWriter(dataDirectory: $0, generation: journal.generation) }
+        var journalResetPending = journal.replaceAtStart
+        // Changes taken from the node and not yet written: kept until a cycle syncs its records.
+        var journalChanges: [LiveSessionJournalChange] = []
+        var journalTime: Int64?
         // Records left unsigned by a crash, and the start's own audit records, are covered at once.
         var recordsSinceCheckpoint = true
         var nextCheckpoint = Date.distantPast
@@ -317,9 +322,11 @@ final class RecordWriter: @unchecked Sendable {
             queued.removeAll(keepingCapacity: true)
             queuedRecords = 0
             inFlightRecords += batchRecords
-            if let snapshot = pendingJournal {
-                journalToWrite = snapshot
-                pendingJournal = nil
+            if let time = pendingJournalTime {
+                journalChanges.append(contentsOf: pendingJournalChanges)
+                journalTime = time
+                pendingJournalChanges.removeAll(keepingCapacity: true)
+                pendingJournalTime = nil
             }
             let notifyRestriction = onRestrictionChange
             let log = onLog
@@ -391,10 +398,9 @@ final class RecordWriter: @unchecked Sendable {
                 notifyDurable(durableNow)
             }
             chains.rotationEvents.removeAll(keepingCapacity: true)
-            if syncErrors.isEmpty, let snapshot = journalToWrite {
+            if syncErrors.isEmpty, let journalWriter {
                 // After the cycle's records are synced, so a session leaves the journal only once its CDR is on disk.
-                writeJournal(snapshot, lastWritten: &journalWritten)
-                journalToWrite = nil
+                writeJournal(journalWriter, reset: &journalResetPending, changes: &journalChanges, time: &journalTime)
             }
             if let syncError = syncErrors.first {
                 events.append(.writeFailed(syncError, at: signing.clock.nowMicroseconds()))
@@ -441,16 +447,24 @@ final class RecordWriter: @unchecked Sendable {
         condition.unlock()
     }
 
-    // Replaces the journal when the snapshot changed: other sessions, or live ones whose time moved on (the time is
-    // a recovered call's end). A failed write is reported; the next snapshot tries again.
-    private func writeJournal(_ snapshot: LiveSessionJournal, lastWritten: inout [LiveSessionJournalEntry]?) {
-        guard let dataDirectory = journal.dataDirectory else { return }
-        guard lastWritten != snapshot.sessions || !snapshot.sessions.isEmpty else { return }
-        do {
-            try LiveJournalFile.write(snapshot, dataDirectory: dataDirectory)
-            lastWritten = snapshot.sessions
+    // Resets the previous run's journal once, then writes the changes taken from the node (their time is a
+    // recovered call's end). A failed write is reported; the journal writer then writes a whole snapshot next time.
+    private func writeJournal(
+        _ writer: LiveJournalWriter, reset: inout Bool, changes: inout [LiveSessionJournalChange], time: inout Int64?
+    ) {
+        do throws(RecordSinkError) {
+            if reset {
+                try writer.reset(at: signing.clock.nowMicroseconds())
+                reset = false
+            }
+            if let stamp = time {
+                // Applied even if the write fails: the writer keeps the live set and catches up with a snapshot.
+                let taken = changes
+                changes.removeAll(keepingCapacity: true)
+                time = nil
+                try writer.apply(taken, at: stamp)
+            }
         } catch {
-            lastWritten = nil
             onError(error)
         }
     }
@@ -541,16 +555,18 @@ struct LedgerSigning: Sendable {
     }
 }
 
-/// The crash journal's part in the writer: where `journal/live.json` lives, the sessions recovered from the
-/// previous run's journal, and whether that journal must be replaced once they are written.
+/// The crash journal's part in the writer: where `journal/` lives, the sessions recovered from the previous run's
+/// journal, whether that journal must be replaced once they are written, and its generation.
 struct JournalSetup: Sendable {
     var dataDirectory: String?
     var recoveredSessions: [SessionRecords]
     var replaceAtStart: Bool
+    var generation: Int64
 
-    init(dataDirectory: String? = nil, recoveredSessions: [SessionRecords] = [], replaceAtStart: Bool = false) {
+    init(dataDirectory: String? = nil, recoveredSessions: [SessionRecords] = [], replaceAtStart: Bool = false, generation: Int64 = 0) {
         self.dataDirectory = dataDirectory
         self.recoveredSessions = recoveredSessions
         self.replaceAtStart = replaceAtStart
+        self.generation = generation
     }
 }

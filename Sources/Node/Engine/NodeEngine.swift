@@ -46,6 +46,10 @@ final class NodeEngine: SIPTransportDelegate {
     private var localAddresses: [SIPTransportProtocol: LocalAddress] = [:]
     /// The repeating crash-journal task (NodeEngine+Journal.swift); nil until the node starts it.
     var journalTask: RepeatedTask?
+    /// Journal changes since the last harvest tick, in order (NodeEngine+Journal.swift).
+    var journalChanges: [LiveSessionJournalChange] = []
+    /// Sessions the journal lists: answered voice sessions not yet ended.
+    var journaledSessionIDs: Set<String> = []
 
     init(
         configuration: NodeConfiguration, transport: any SIPMessageTransport, sink: any RecordSink,
@@ -337,6 +341,8 @@ final class NodeEngine: SIPTransportDelegate {
         statistics.recordsEmitted += UInt64(records.recordCount)
         if records.cdr.answerMicros != nil { statistics.answered += 1 }
         sink.emit(records)
+        // After the emit: the writer takes the session out of the journal only once its CDR is synced.
+        journalEnded(session)
         activeSessions[session.id] = nil
         metrics.activeSessions.record(activeSessions.count)
         if sessionsByALeg[session.aCallID] === session { sessionsByALeg[session.aCallID] = nil }

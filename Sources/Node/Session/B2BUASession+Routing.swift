@@ -261,6 +261,7 @@ extension B2BUASession {
         let local = engine.localAddress(for: aSource.transport)
         let relayed = MessageFactory.relayed(BFHeaders.withoutNegotiation(response), to: aRequest, toTag: aToTag, taggedTo: aTaggedTo, local: local, userAgent: userAgent)
         phase = .answered
+        engine.journalAnswered(self)
         respondToCustomer(relayed)
         // This runs while the engine handles the provider's 2xx, so its stamp is that response's arrival.
         EngineMetrics.record(engine.metrics.answerDelay, since: engine.messageReceivedAt)

@@ -10,98 +10,129 @@ import Musl
 import Darwin
 #endif
 
-#if canImport(Darwin)
-private let systemWrite = Darwin.write
-private let systemClose = Darwin.close
-#elseif canImport(Musl)
-private let systemWrite = Musl.write
-private let systemClose = Musl.close
-#else
-private let systemWrite = Glibc.write
-private let systemClose = Glibc.close
-#endif
-
-/// `DATA/journal/live.json`: the answered sessions live at the last harvest cycle, outside the hash chains.
-/// Replaced atomically (temp file, write, fsync, rename, fsync of the folder), so a crash leaves either the
-/// previous snapshot or the new one, never a torn file.
+/// The crash journal on disk (docs/cdr-format.md, "Recovered CDRs"), outside the hash chains:
+/// - `DATA/journal/live.json`: a snapshot, `{"generation":g,"sessions":[…],"time_us":t}`, replaced atomically;
+/// - `DATA/journal/live.log`: the changes since that snapshot, one canonical JSON object a line, opened by
+///   `{"generation":g}`, then `{"answered":{…}}`, `{"ended":"<session_id>"}` and `{"time_us":t}` lines.
+/// A log whose generation is not the snapshot's is stale (a compaction wrote the snapshot and stopped before the
+/// new log) and is ignored; a last line without its newline was torn by a crash and is ignored too.
 enum LiveJournalFile {
+    static let snapshotName = "live.json"
+    static let logName = "live.log"
+
     static func folder(dataDirectory: String) -> String {
         dataDirectory + "/journal"
     }
 
     static func path(dataDirectory: String) -> String {
-        folder(dataDirectory: dataDirectory) + "/live.json"
+        folder(dataDirectory: dataDirectory) + "/" + snapshotName
     }
 
-    /// The journal left by the previous run; nil when there is none. An unreadable journal is an error:
-    /// the node must not start and silently drop the calls it lists.
+    static func logPath(dataDirectory: String) -> String {
+        folder(dataDirectory: dataDirectory) + "/" + logName
+    }
+
+    /// The journal left by the previous run, its log replayed over its snapshot; nil when there is none. An
+    /// unreadable journal is an error: the node must not start and silently drop the calls it lists.
     static func read(dataDirectory: String) throws(RecordSinkError) -> LiveSessionJournal? {
         let path = path(dataDirectory: dataDirectory)
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            throw RecordSinkError(.recoveryFailed, reason: "cannot read \(path): \(error.localizedDescription)")
+        let logPath = logPath(dataDirectory: dataDirectory)
+        let snapshotBytes = try contents(of: path)
+        let logBytes = try contents(of: logPath)
+        guard snapshotBytes != nil || logBytes != nil else { return nil }
+        var journal = LiveSessionJournal(timeMicros: 0, sessions: [])
+        if let snapshotBytes {
+            guard let value = try? CanonicalJSONParser().parse(snapshotBytes),
+                  let snapshot = LiveSessionJournal(canonicalJSON: value)
+            else {
+                throw RecordSinkError(.recoveryFailed, reason: "\(path) is not a live-session journal")
+            }
+            journal = snapshot
         }
-        guard let value = try? CanonicalJSONParser().parse(Array(data)),
-              let journal = LiveSessionJournal(canonicalJSON: value)
-        else {
-            throw RecordSinkError(.recoveryFailed, reason: "\(path) is not a live-session journal")
+        guard let logBytes else { return journal }
+        var replay = LiveJournalReplay(journal)
+        // Lines end with "\n"; what follows the last one was torn by a crash.
+        var lines = logBytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        lines.removeLast()
+        for (index, line) in lines.enumerated() {
+            guard let value = try? CanonicalJSONParser().parse(Array(line)) else {
+                throw RecordSinkError(.recoveryFailed, reason: "\(logPath) line \(index + 1) is not JSON")
+            }
+            if index == 0 {
+                guard case .object(let fields) = value, case .integer(let generation)? = fields["generation"] else {
+                    throw RecordSinkError(.recoveryFailed, reason: "\(logPath) does not start with its generation")
+                }
+                // Stale: the snapshot already holds everything this log says.
+                guard generation == journal.generation else { return journal }
+                continue
+            }
+            guard replay.apply(value) else {
+                throw RecordSinkError(.recoveryFailed, reason: "\(logPath) line \(index + 1) is not a journal change")
+            }
         }
-        return journal
+        return replay.journal
     }
 
-    /// Replaces the journal with `journal`.
-    static func write(_ journal: LiveSessionJournal, dataDirectory: String) throws(RecordSinkError) {
+    /// Replaces the snapshot with `journal` (temporary file, fsync, rename, fsync of the folder).
+    static func writeSnapshot(_ journal: LiveSessionJournal, dataDirectory: String) throws(RecordSinkError) {
+        let folder = try createFolder(dataDirectory: dataDirectory)
+        var bytes: [UInt8] = []
+        journal.canonicalJSON().write(into: &bytes)
+        bytes.append(UInt8(ascii: "\n"))
+        try LedgerFileHandle.writeAtomically(bytes, directory: folder, name: snapshotName)
+    }
+
+    static func createFolder(dataDirectory: String) throws(RecordSinkError) -> String {
         let folder = folder(dataDirectory: dataDirectory)
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         } catch {
             throw RecordSinkError(.writeFailed, reason: "cannot create \(folder): \(error.localizedDescription)")
         }
-        var bytes: [UInt8] = []
-        journal.canonicalJSON().write(into: &bytes)
-        bytes.append(UInt8(ascii: "\n"))
-        let temporary = folder + "/.live.json.tmp"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
-            throw RecordSinkError(.writeFailed, reason: "cannot open \(temporary): \(POSIXRecordFile.describe(errno))")
-        }
-        var written = 0
-        while written < bytes.count {
-            let result = bytes.withUnsafeBytes { buffer in
-                systemWrite(descriptor, buffer.baseAddress.map { $0 + written }, bytes.count - written)
-            }
-            if result < 0 {
-                let code = errno
-                if code == EINTR { continue }
-                _ = systemClose(descriptor)
-                throw RecordSinkError(.writeFailed, reason: "cannot write \(temporary): \(POSIXRecordFile.describe(code))")
-            }
-            written += result
-        }
-        guard fsync(descriptor) == 0 else {
-            let code = errno
-            _ = systemClose(descriptor)
-            throw RecordSinkError(.syncFailed, reason: "fsync of \(temporary) failed: \(POSIXRecordFile.describe(code))")
-        }
-        _ = systemClose(descriptor)
-        guard rename(temporary, path(dataDirectory: dataDirectory)) == 0 else {
-            throw RecordSinkError(.writeFailed, reason: "cannot rename \(temporary): \(POSIXRecordFile.describe(errno))")
-        }
-        try syncFolder(folder)
+        return folder
     }
 
-    private static func syncFolder(_ folder: String) throws(RecordSinkError) {
-        let descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw RecordSinkError(.syncFailed, reason: "cannot open \(folder): \(POSIXRecordFile.describe(errno))")
+    private static func contents(of path: String) throws(RecordSinkError) -> [UInt8]? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        do {
+            return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
+        } catch {
+            throw RecordSinkError(.recoveryFailed, reason: "cannot read \(path): \(error.localizedDescription)")
         }
-        defer { _ = systemClose(descriptor) }
-        guard fsync(descriptor) == 0 else {
-            throw RecordSinkError(.syncFailed, reason: "cannot sync \(folder): \(POSIXRecordFile.describe(errno))")
+    }
+}
+
+/// A journal with log lines applied to it, in order.
+struct LiveJournalReplay {
+    private var time: Int64
+    private var live: [String: LiveSessionJournalEntry]
+    private let generation: Int64
+
+    init(_ journal: LiveSessionJournal) {
+        time = journal.timeMicros
+        generation = journal.generation
+        live = Dictionary(journal.sessions.map { ($0.sessionID, $0) }, uniquingKeysWith: { _, last in last })
+    }
+
+    /// Applies one log line; false when it is not one the log holds.
+    mutating func apply(_ line: CanonicalJSON) -> Bool {
+        guard case .object(let fields) = line, fields.count == 1, let (key, value) = fields.first else { return false }
+        switch (key, value) {
+        case ("answered", let entry):
+            guard let entry = LiveSessionJournalEntry(canonicalJSON: entry) else { return false }
+            live[entry.sessionID] = entry
+        case ("ended", .string(let sessionID)):
+            live[sessionID] = nil
+        case ("time_us", .integer(let stamp)):
+            time = max(time, stamp)
+        default:
+            return false
         }
+        return true
+    }
+
+    var journal: LiveSessionJournal {
+        LiveSessionJournal(timeMicros: time, sessions: live.values.sorted { $0.sessionID < $1.sessionID }, generation: generation)
     }
 }
 

@@ -82,22 +82,30 @@ public struct LiveSessionJournalEntry: Sendable, Equatable {
     }
 }
 
-/// The journal file's content: `{"time_us": now, "sessions": [...]}`.
+/// The journal's snapshot (`DATA/journal/live.json`): `{"generation": g, "sessions": [...], "time_us": now}`.
 public struct LiveSessionJournal: Sendable, Equatable {
-    /// When the snapshot was taken, UTC µs.
+    /// When the node last knew these sessions live, UTC µs.
     public let timeMicros: Int64
     /// The answered sessions live at that time.
     public let sessions: [LiveSessionJournalEntry]
+    /// Counts the snapshots written: the change log that continues this snapshot carries the same number.
+    /// Snapshots written before the log existed have none and read as 0.
+    public let generation: Int64
 
     /// Creates a snapshot.
-    public init(timeMicros: Int64, sessions: [LiveSessionJournalEntry]) {
+    public init(timeMicros: Int64, sessions: [LiveSessionJournalEntry], generation: Int64 = 0) {
         self.timeMicros = timeMicros
         self.sessions = sessions
+        self.generation = generation
     }
 
     /// The snapshot as canonical JSON.
     public func canonicalJSON() -> CanonicalJSON {
-        .object(["time_us": .integer(timeMicros), "sessions": .array(sessions.map { $0.canonicalJSON() })])
+        .object([
+            "generation": .integer(generation),
+            "time_us": .integer(timeMicros),
+            "sessions": .array(sessions.map { $0.canonicalJSON() }),
+        ])
     }
 
     /// Reads a snapshot back; nil when it is not one.
@@ -105,11 +113,16 @@ public struct LiveSessionJournal: Sendable, Equatable {
         guard case .object(let fields) = value, case .integer(let time)? = fields["time_us"],
               case .array(let items)? = fields["sessions"]
         else { return nil }
+        var generation: Int64 = 0
+        if let value = fields["generation"] {
+            guard case .integer(let number) = value else { return nil }
+            generation = number
+        }
         var sessions: [LiveSessionJournalEntry] = []
         for item in items {
             guard let entry = LiveSessionJournalEntry(canonicalJSON: item) else { return nil }
             sessions.append(entry)
         }
-        self.init(timeMicros: time, sessions: sessions)
+        self.init(timeMicros: time, sessions: sessions, generation: generation)
     }
 }

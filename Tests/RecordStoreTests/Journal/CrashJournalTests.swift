@@ -4,7 +4,7 @@ import Ledger
 import Records
 import Testing
 
-/// The crash journal on real files: snapshots written by the writer, and CDRs recovered from a journal at start.
+/// The crash journal on real files: changes written by the writer, and CDRs recovered from a journal at start.
 @Suite struct CrashJournalTests {
     static func entry(_ index: Int) -> LiveSessionJournalEntry {
         LiveSessionJournalEntry(
@@ -35,15 +35,15 @@ import Testing
         #expect(fields["provider_id"] == nil && fields["b_call_id"] == nil && fields["destination"] == nil)
     }
 
-    @Test func sinkWritesTheSnapshotAndDropsEndedSessions() throws {
+    @Test func sinkWritesTheChangesAndDropsEndedSessions() throws {
         let directory = RecordFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let sink = try JSONLinesRecordSink(dataDirectory: directory, nodeID: "n1")
         sink.configureRestriction(RestrictionOptions(harvestInterval: .milliseconds(10)))
-        sink.updateJournal([Self.entry(1), Self.entry(2)])
+        sink.updateJournal([.answered(Self.entry(1)), .answered(Self.entry(2))])
         #expect(RecordFixtures.eventually { (try? Self.readJournal(directory))?.sessions.count == 2 })
         sink.emit(RecordFixtures.session(index: 1, attempts: 1))
-        sink.updateJournal([Self.entry(2)])
+        sink.updateJournal([.ended(sessionID: "s-1")])
         #expect(RecordFixtures.eventually { (try? Self.readJournal(directory))?.sessions.map(\.sessionID) == ["s-2"] })
         // The CDR of the session that left the journal is on disk first.
         let cdrs = try LedgerFixtures.chain("cdr", in: directory)
@@ -63,7 +63,7 @@ import Testing
         }
         // The journal written by hand, as the crashed node left it.
         let journal = LiveSessionJournal(timeMicros: 7_000_000, sessions: [Self.entry(1), Self.entry(2), Self.entry(3)])
-        try LiveJournalFile.write(journal, dataDirectory: directory)
+        try LiveJournalFile.writeSnapshot(journal, dataDirectory: directory)
 
         let sink = try JSONLinesRecordSink(dataDirectory: directory, nodeID: "n1")
         sink.close()
