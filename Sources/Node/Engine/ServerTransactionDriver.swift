@@ -117,6 +117,9 @@ final class ServerTransactionDriver {
         perform(advance(invite: { $0.sendResponse(statusCode: code) }, nonInvite: { $0.sendResponse(statusCode: code) }), response: response)
     }
 
+    /// Whether the last response sent is kept for retransmission (it is dropped when the transaction ends).
+    var holdsLastResponse: Bool { lastResponse != nil }
+
     /// Re-sends a 2xx the TU retransmits (RFC 3261 §13.3.1.4; the transaction is Accepted).
     func retransmitFinal() {
         if let lastResponse { engine.transport.send(lastResponse, to: replyTo) }
@@ -169,6 +172,8 @@ final class ServerTransactionDriver {
         guard !finished else { return }
         finished = true
         timers.cancelAll()
+        // Nothing is retransmitted any more; the session keeps this driver for the rest of the call.
+        lastResponse = nil
         engine.serverTransactionTerminated(key)
     }
 }
