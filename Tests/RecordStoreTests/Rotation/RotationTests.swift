@@ -8,7 +8,11 @@ import Testing
 /// Rotation through a real sink on real files: thousands of records, a tiny threshold, hundreds of files.
 @Suite struct RotationTests {
     /// A sink over fresh chains in `directory` with `rotation`, as `JSONLinesRecordSink` wires it.
-    static func sink(directory: String, rotation: RotationPolicy) throws -> JSONLinesRecordSink {
+    static func sink(
+        directory: String, rotation: RotationPolicy,
+        restriction: RestrictionOptions = RestrictionOptions(harvestInterval: .milliseconds(1)),
+        onError: @escaping @Sendable (RecordSinkError) -> Void = { error in Issue.record("sink error: \(error)") }
+    ) throws -> JSONLinesRecordSink {
         var outputs: [ChainOutput] = []
         for kind in LedgerChains.allKinds {
             let folder = directory + "/" + kind
@@ -25,8 +29,8 @@ import Testing
             startupAudits: [["event": .string("node_started"), "time_us": .integer(1), "version": .string("test")]],
             signing: LedgerSigning(key: key, clock: SystemMicrosecondClock(), checkpointInterval: .seconds(60)),
             capacity: 100_000,
-            restriction: RestrictionOptions(harvestInterval: .milliseconds(1)),
-            onError: { error in Issue.record("sink error: \(error)") }
+            restriction: restriction,
+            onError: onError
         )
     }
 
