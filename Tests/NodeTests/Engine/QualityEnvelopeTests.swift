@@ -59,19 +59,23 @@ import Testing
         #expect(node.engine.statistics.qualityReportsAttached == 1)
     }
 
-    @Test func anRTCPSummaryOnTheByeIsKept() throws {
+    /// Either header name, kept (lower-cased, as the node spells header names) as the summary's `source`.
+    @Test(arguments: ["X-RTP-Stat", "P-RTP-Stat"])
+    func anRTCPSummaryOnTheByeIsKept(header: String) throws {
         let node = EngineHarness()
         let call = try #require(node.establishCall())
         var bye = call.customer.bye()
-        bye.headers.append("X-RTP-Stat", "PS=1200,OS=19200,PR=1190,OR=19040,PL=3,JI=12,EN=PCMU")
+        bye.headers.append(header, "PS=1200,OS=19200,PR=1190,OR=19040,PL=3,JI=12,LA=40,EN=PCMU")
         node.receive(bye)
         let cdr = try #require(node.sink.cdrs.first)
         guard case .object(let quality)? = cdr.quality, case .object(let media)? = quality["media"] else {
-            Issue.record("no media block")
+            Issue.record("no media block: \(String(describing: cdr.quality))")
             return
         }
+        #expect(media["source"] == .string(header.lowercased()))
         #expect(media["pl"] == .integer(3))
         #expect(media["ji"] == .integer(12))
+        #expect(media["la"] == .integer(40))
         #expect(media["en"] == .string("PCMU"))
     }
 

@@ -63,7 +63,8 @@ import Testing
         ("0.0123", ("1", "1"), "0", "0", 61, "0.012505"),
         // Fee 0.05 + 61 s at 30/6: (50 000 × 60 + 811 800) / 60 = 63 530 µ.
         ("0.0123", ("30", "6"), "0.05", "0", 61, "0.063530"),
-        // Unanswered: nothing, not even the fee.
+        // 0 s — unanswered, or answered and hung up within the same microsecond (a zero-length answered call,
+        // duration_ms 0): nothing, not even the fee or the minimum (rating.md, "Pricing").
         ("0.0123", ("30", "6"), "0.05", "30", 0, "0.000000"),
         // Minimum 30 s at 1/1, 10 s call: 12 300 × 30 / 60 = 6 150 µ.
         ("0.0123", ("1", "1"), "0", "30", 10, "0.006150"),
@@ -184,8 +185,27 @@ import Testing
         }
     }
 
-    /// Property: for seeded random rows and durations, spread = charge − cost exactly, billed seconds
-    /// respect minimum and increments, and the charge never decreases with the duration.
+    /// Billed seconds of one side against its row: nothing for a zero-length call; else at least the duration,
+    /// the minimum and the initial increment, and whole next increments after the initial one, less than one
+    /// increment beyond what was used.
+    static func expectBilled(_ billed: Int64, amount: Int64, duration: Int64, entry: RateEntry, side: String) {
+        if duration == 0 {
+            #expect(billed == 0 && amount == 0, "\(side): \(billed) s, \(amount) µ for 0 s")
+            return
+        }
+        let base = max(duration, entry.minimumDurationSeconds)
+        #expect(billed >= base, "\(side)")
+        #expect(billed >= entry.increment.initialSeconds, "\(side)")
+        if billed > entry.increment.initialSeconds {
+            #expect((billed - entry.increment.initialSeconds) % entry.increment.nextSeconds == 0, "\(side)")
+            #expect(billed - base < entry.increment.nextSeconds, "\(side)")
+        } else {
+            #expect(base <= entry.increment.initialSeconds, "\(side)")
+        }
+    }
+
+    /// Property: for seeded random rows and durations, spread = charge − cost exactly, billed seconds of both
+    /// sides respect their own minimum and increments, and neither charge decreases with the duration.
     @Test func propertiesHoldForRandomDecksAndDurations() throws {
         var generator = SplitMix64(seed: 2024)
         let incrementChoices: [(Int64, Int64)] = [(60, 60), (30, 6), (6, 6), (1, 1), (30, 30), (45, 15)]
@@ -202,27 +222,23 @@ import Testing
             )
             let customer = try #require(try F.deck([customerRow]).match("4420", at: F.june2024))
             let provider = try #require(try F.deck([providerRow]).match("4420", at: F.june2024))
-            var previousCharge: Int64 = 0
+            var previous: (charge: Int64, cost: Int64) = (0, 0)
             var durations = (0..<40).map { _ in Int64(generator.next() % 7_200) }
             durations.sort()
             for duration in durations {
                 let price = try RatedPrice.rate(.voice(durationSeconds: duration), customer: customer, provider: provider)
                 #expect(price.spread.micros == price.customer.amount.micros - price.provider.amount.micros)
-                #expect(price.customer.amount.micros >= previousCharge)
-                previousCharge = price.customer.amount.micros
-                let billed = price.customer.billedQuantity
-                let entry = customer.entry
-                if duration == 0 {
-                    #expect(billed == 0 && price.customer.amount.micros == 0)
-                } else {
-                    let base = max(duration, entry.minimumDurationSeconds)
-                    #expect(billed >= base)
-                    #expect(billed >= entry.increment.initialSeconds)
-                    if billed > entry.increment.initialSeconds {
-                        #expect((billed - entry.increment.initialSeconds) % entry.increment.nextSeconds == 0)
-                        #expect(billed - base < entry.increment.nextSeconds)
-                    }
-                }
+                #expect(price.customer.amount.micros >= previous.charge)
+                #expect(price.provider.amount.micros >= previous.cost)
+                previous = (price.customer.amount.micros, price.provider.amount.micros)
+                Self.expectBilled(
+                    price.customer.billedQuantity, amount: price.customer.amount.micros, duration: duration, entry: customer.entry,
+                    side: "customer"
+                )
+                Self.expectBilled(
+                    price.provider.billedQuantity, amount: price.provider.amount.micros, duration: duration, entry: provider.entry,
+                    side: "provider"
+                )
             }
         }
     }

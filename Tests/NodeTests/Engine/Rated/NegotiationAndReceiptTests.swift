@@ -186,6 +186,7 @@ import Testing
         let sent = node.takeSent()
         let message = try #require(sent.first { $0.routed == "MESSAGE→5080" }?.request)
         #expect(message.headers[SIPHeaderName("X-BF-Price-Unit")] == "per-msg")
+        node.advance(by: .milliseconds(40))
         node.receive(Reply.to(message, 202, contact: nil), from: EngineHarness.p1Address)
         let cdr = try #require(node.sink.cdrs.first)
         #expect(cdr.service == .message)
@@ -199,6 +200,26 @@ import Testing
             return
         }
         #expect(quality["final_status"] == .integer(202))
+        // Delivery latency: the MESSAGE arrived at 0, the provider's final response 40 ms later.
+        #expect(quality["delivery_ms"] == .integer(40))
+    }
+
+    @Test func aCallThatEndsBeforeTheCustomersACKKeepsItsReceiptProposed() throws {
+        let folder = try RatedDecks.write(p1: "0.010000", p2: "0.012000")
+        let node = RatedDecks.harness(folder)
+        let invite = try #require(node.startCall(CustomerCall()))
+        node.receive(Reply.to(invite, 200, headers: [("X-BF-Receipt", "R-9")], body: Reply.answer), from: EngineHarness.p1Address)
+        #expect(node.takeSent().first { $0.routed == "200→5070" }?.response?.headers[SIPHeaderName("X-BF-Receipt")] == "R-9")
+        // No ACK within 64 × T1: the node hangs up both legs; the receipt was never made binding, so no request
+        // the node sends carries it.
+        node.advance(by: .seconds(33))
+        let requests = node.takeSent().compactMap(\.request)
+        #expect(requests.contains { $0.method == .bye })
+        #expect(requests.allSatisfy { $0.headers[SIPHeaderName("X-BF-Receipt")] == nil })
+        let records = try #require(node.sink.emitted.first)
+        #expect(records.cdr.releaseCause == .noAck)
+        #expect(records.cdr.receipt == Receipt(guid: "R-9", state: .proposed, providerID: "p1"))
+        #expect(records.attempts.map(\.receipt) == [Receipt(guid: "R-9", state: .proposed, providerID: "p1")])
     }
 
     @Test func aDestinationOutsideTheCustomersDeckIsRefusedWith404() throws {
