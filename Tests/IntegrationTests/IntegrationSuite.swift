@@ -31,4 +31,5 @@ enum Ports {
     static let ratedParallelVoided = 27_400
     static let ratedMessage = 27_425
     static let ratedUnknownDestination = 27_450
+    static let ratedPlainCarrier = 27_475
 }

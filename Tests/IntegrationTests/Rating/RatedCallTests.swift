@@ -62,6 +62,29 @@ extension Integration {
         }
 
         @Test
+        func carrierThatIgnoresTheXBFHeadersIsRoutedAtItsDeckPrice() async throws {
+            let network = try RatedNetwork(base: Ports.ratedPlainCarrier, name: "rated-plain", providers: [("p1", Self.p1)])
+            // Plain sipp on both ends: uas_answer.xml reads no X-BF-* header, proposes no receipt and never counters.
+            let run = try await network.run(customer: "uac_call.xml", providers: [.init(id: "p1", scenario: "uas_answer.xml")])
+            run.expectCleanRun()
+
+            let cdr = try run.singleCDR()
+            #expect(cdr.int("final_code") == 200, "\(cdr)")
+            #expect(cdr.member("receipt") == nil, "no receipt was proposed: \(cdr)")
+            let rating = try #require(cdr.member("rating"), "\(cdr)")
+            #expect(rating.member("provider")?.string("rate") == "0.010000", "\(cdr)")
+            #expect(rating.member("provider")?.string("deck_rate") == nil, "\(cdr)")
+            #expect(rating.member("provider")?.string("charge") == "0.001000", "\(cdr)")
+            #expect(rating.string("spread") == "0.000500", "\(cdr)")
+            Self.expectExactSpread(rating)
+            // The opening bid was taken by the answer: one round, accepted at the deck rate.
+            #expect(cdr.member("negotiation")?.int("rounds") == 1, "\(cdr)")
+            let bids = try run.node.bidlogs()
+            #expect(bids.map { $0.string("outcome") } == ["accepted"], "\(bids)")
+            #expect(bids.first?.string("offered") == "0.010000", "\(bids)")
+        }
+
+        @Test
         func receiptTheCustomerDoesNotEchoIsMissingAndNotForwarded() async throws {
             let network = try RatedNetwork(base: Ports.ratedReceiptMissing, name: "rated-no-echo", providers: [("p1", Self.p1)])
             // The provider's scenario fails if its ACK or BYE carries any X-BF-Receipt.
