@@ -118,6 +118,11 @@ enum RefusedCallScenario {
 extension Integration {
     /// The real fault: ENOSPC on the data directory during a sipp run.
     @Suite struct DiskFullRestrictionTests {
+        /// The wall clock in µs, as the node's records stamp time.
+        static func nowMicros() -> Int64 {
+            Int64(Date().timeIntervalSince1970 * 1_000_000)
+        }
+
         // Mounting needs root; CI runs the suite as root. Elsewhere the test is skipped, visibly, by this trait.
         @Test(
             "a full data directory restricts the node, drains its calls, and freeing space resumes it",
@@ -155,9 +160,11 @@ extension Integration {
             try await Task.sleep(for: .milliseconds(800))
 
             let filler = data.appendingPathComponent("filler").path
+            let fillStartMicros = Self.nowMicros()
             let filled = SmallTmpfs.fill(filler)
             #expect(filled > 8 * 1024 * 1024, "the filler should take most of the 16 MB")
             let fullAt = ContinuousClock.now
+            let fullAtMicros = Self.nowMicros()
 
             // New calls get 503 + Retry-After within a few harvest cycles (plus sipp start-up).
             var refusedAfter: Duration?
@@ -210,6 +217,17 @@ extension Integration {
             let events = audits.compactMap { $0.string("event") }
             #expect(events.contains("restriction_started"))
             #expect(events.contains("restriction_ended"))
+            // Restriction within three harvest cycles of the disk filling up: the short calls' records meet the full
+            // disk within a cycle (100 ms), a failed write is retried after at most one cycle, and the third failure
+            // (the audit record's time) restricts. A second is the bound; the 503 check above includes sipp's start.
+            let started = try #require(audits.first { $0.string("event") == "restriction_started" }, "\(audits)")
+            #expect(started.int("failures") == 3, "\(started)")
+            let startedMicros = Int64(try #require(started.int("time_us"), "\(started)"))
+            #expect(startedMicros > fillStartMicros, "restriction began before the disk was filled: \(started)")
+            #expect(
+                startedMicros - fullAtMicros < 1_000_000,
+                "restriction began \(startedMicros - fullAtMicros) µs after the disk was full (3 cycles = 300 ms)"
+            )
 
             let verify = try await LedgerTools.sipswarmVerify(data, in: directory)
             #expect(verify.exitCode == 0, "\(verify.stdout)\(verify.stderr)")
