@@ -69,7 +69,9 @@ import Testing
         _ = try LedgerVerifier(dataDirectory: directory).verify()
     }
 
-    @Test func aDamagedManifestIsLeftAsItIsForVerifyToReport() throws {
+    /// Wrong fields, a torn write, an empty file, bytes that are not JSON.
+    @Test(arguments: ["{\"count\":1}\n", "{\"cou", "", "\u{0}\u{1}\u{FF}not json\n"])
+    func aDamagedManifestIsLeftAsItIsForVerifyToReport(content: String) throws {
         let directory = RecordFixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let first = try Self.rotatingSink(directory)
@@ -80,7 +82,7 @@ import Testing
         first.close()
         let folder = directory + "/cdr"
         let name = try #require(try Self.manifests(in: folder).keys.sorted().first)
-        let damaged = Data("{\"count\":1}\n".utf8)
+        let damaged = Data(content.utf8)
         try damaged.write(to: URL(fileURLWithPath: folder + "/" + name))
 
         let second = try Self.rotatingSink(directory)
