@@ -222,6 +222,31 @@ import Testing
         #expect(records.attempts.map(\.receipt) == [Receipt(guid: "R-9", state: .proposed, providerID: "p1")])
     }
 
+    @Test func aZeroLengthAnsweredCallIsRatedAtNothing() throws {
+        let folder = try RatedDecks.write(p1: "0.010000", p2: "0.012000")
+        let node = RatedDecks.harness(folder)
+        var customer = CustomerCall()
+        let invite = try #require(node.startCall(customer))
+        node.receive(Reply.to(invite, 200, body: Reply.answer), from: EngineHarness.p1Address)
+        customer.toTag = node.takeSent().first { $0.routed == "200→5070" }?.response?.to?.tag
+        node.receive(customer.ack())
+        // Hung up in the same microsecond as the answer: duration_ms 0, answered, rated, nothing billed.
+        node.receive(customer.bye())
+        let cdr = try #require(node.sink.cdrs.first)
+        #expect(cdr.durationMillis == 0)
+        #expect(cdr.finalCode == 200)
+        guard case .object(let rating)? = cdr.rating,
+              case .object(let customerBlock)? = rating["customer"], case .object(let providerBlock)? = rating["provider"]
+        else {
+            Issue.record("an answered call has a rating block: \(String(describing: cdr.rating))")
+            return
+        }
+        #expect(customerBlock["billed_s"] == .integer(0))
+        #expect(customerBlock["charge"] == .string("0.000000"))
+        #expect(providerBlock["charge"] == .string("0.000000"))
+        #expect(rating["spread"] == .string("0.000000"))
+    }
+
     @Test func aDestinationOutsideTheCustomersDeckIsRefusedWith404() throws {
         let folder = try RatedDecks.write(p1: "0.010000", p2: "0.012000")
         let node = RatedDecks.harness(folder)
