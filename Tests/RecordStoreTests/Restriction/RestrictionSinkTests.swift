@@ -73,7 +73,9 @@ final class BreakableRecordFile: RecordFile {
         var logs: [String] { observed.logs.withLock { $0 } }
         let sink: JSONLinesRecordSink
 
-        init(adminDirectory: String? = nil, probe: any RestrictionProbe = NoRestrictionProbe()) throws {
+        init(
+            adminDirectory: String? = nil, probe: any RestrictionProbe = NoRestrictionProbe(), harvestInterval: Duration = .milliseconds(10)
+        ) throws {
             let chains = LedgerChains(
                 cdr: ChainOutput(file: cdr, chain: HashChain(nodeID: "n1", kind: "cdr")),
                 attempt: ChainOutput(file: attempt, chain: HashChain(nodeID: "n1", kind: "attempt")),
@@ -91,7 +93,7 @@ final class BreakableRecordFile: RecordFile {
                 restriction: RestrictionOptions(
                     failures: 3,
                     probeSuccesses: 3,
-                    harvestInterval: .milliseconds(10),
+                    harvestInterval: harvestInterval,
                     onRestrictionChange: { restricted in observed.changes.withLock { $0.append(restricted) } },
                     onLog: { critical, line in observed.logs.withLock { $0.append((critical ? "critical: " : "notice: ") + line) } }
                 ),
@@ -234,6 +236,22 @@ final class BreakableRecordFile: RecordFile {
         let audits = try rig.auditChain()
         #expect(audits.compactMap { $0["released_by"] as? String } == ["admin", "probe"])
         #expect(audits.count { $0["event"] as? String == "restriction_started" } == 2)
+    }
+
+    @Test func aRecordIsDurableWithinOneHarvestCycleOfItsEmit() throws {
+        // An emit does not wake the writer; without a flush the record waits for the next tick, at most one interval.
+        let interval = Duration.milliseconds(250)
+        let rig = try Rig(harvestInterval: interval)
+        for index in 0..<4 {
+            usleep(UInt32.random(in: 0..<250_000))  // anywhere in the cycle
+            let emitted = ContinuousClock.now
+            rig.sink.emit(RecordFixtures.session(index: index, attempts: 0))
+            #expect(RecordFixtures.eventually(seconds: 2) { rig.sink.durableSequences["cdr"] == UInt64(index + 1) })
+            let waited = ContinuousClock.now - emitted
+            // One interval, plus scheduling slack on a shared machine.
+            #expect(waited < interval + .milliseconds(250), "record \(index + 1) durable after \(waited)")
+        }
+        rig.sink.close()
     }
 
     @Test func harvestCycleWritesWithoutAFlush() throws {
