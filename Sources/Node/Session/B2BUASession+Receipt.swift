@@ -38,9 +38,10 @@ extension B2BUASession {
         return receipt.guid
     }
 
-    /// Replaces whatever `X-BF-Receipt` a relayed request copied with the binding one (or none).
+    /// Replaces whatever `X-BF-*` headers a relayed request copied with the binding receipt (or none): negotiation
+    /// headers belong to one leg and never cross.
     func stampReceipt(on request: inout SIPRequest) {
-        request.headers.remove(BFHeaders.receipt)
+        BFHeaders.removeAll(from: &request)
         if let guid = bindingReceipt {
             request.headers.append("X-BF-Receipt", guid)
         }

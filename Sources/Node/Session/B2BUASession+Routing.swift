@@ -53,6 +53,8 @@ extension B2BUASession {
         let negotiation = bidFor(planned)
         if let negotiation {
             BFHeaders.addBid(negotiation, to: &request)
+        } else {
+            BFHeaders.removeAll(from: &request)
         }
         let attempt = ProviderAttempt(number: attemptCount, planned: planned, callID: callID, fromTag: fromTag, request: request)
         attempt.negotiation = negotiation

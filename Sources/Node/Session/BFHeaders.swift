@@ -15,11 +15,17 @@ enum BFHeaders {
     /// never cross the B2BUA.
     static let negotiationHeaders: [SIPHeaderName] = [negotiationID, maxBidRounds, bidPrice, priceUnit, bidRound, askPrice]
 
-    /// Puts this round's bid on an outbound INVITE/MESSAGE (replacing any copied from the customer).
-    static func addBid(_ negotiation: Negotiation, to request: inout SIPRequest) {
+    /// Removes the whole set from a request that crosses the B2BUA: on each leg the node writes its own, so a
+    /// customer's (or a provider's) copies never reach the other side, rated or not.
+    static func removeAll(from request: inout SIPRequest) {
         for name in negotiationHeaders + [receipt] {
             request.headers.remove(name)
         }
+    }
+
+    /// Puts this round's bid on an outbound INVITE/MESSAGE (replacing any copied from the customer).
+    static func addBid(_ negotiation: Negotiation, to request: inout SIPRequest) {
+        removeAll(from: &request)
         request.headers.append("X-BF-Negotiation-ID", negotiation.id)
         request.headers.append("X-BF-MaxBidRnd", String(negotiation.terms.maxBidRounds))
         request.headers.append("X-BF-Bid-Price", negotiation.bid.decimalString)

@@ -247,6 +247,39 @@ import Testing
         #expect(rating["spread"] == .string("0.000000"))
     }
 
+    /// docs/negotiation.md: the X-BF-* set is the node's own on each leg; a customer's copies never cross the B2BUA.
+    static let forgedHeaders = [
+        "X-BF-Negotiation-ID: forged", "X-BF-MaxBidRnd: 9", "X-BF-Bid-Price: 0.500000", "X-BF-Price-Unit: per-min",
+        "X-BF-Bid-Round: 7", "X-BF-Ask-Price: 0.400000", "X-BF-Receipt: R-forged",
+    ]
+
+    static func bfHeaders(_ request: SIPRequest?) -> [String] {
+        (request?.headers.fields ?? []).filter { $0.name.lowercased().hasPrefix("x-bf-") }.map { "\($0.name): \($0.value)" }
+    }
+
+    @Test(arguments: [false, true])
+    func aCustomersXBFHeadersNeverReachTheProvider(rated: Bool) throws {
+        let folder = try RatedDecks.write(p1: "0.010000", p2: "0.012000")
+        let node = rated ? RatedDecks.harness(folder) : EngineHarness()
+        var customer = CustomerCall()
+        customer.extraHeaders = Self.forgedHeaders
+        let invite = try #require(node.startCall(customer))
+        // Rated: only the node's own bid (its negotiation id is a fresh UUID); unrated: none at all.
+        let expected: [String] = rated ? ["X-BF-MaxBidRnd: 3", "X-BF-Bid-Price: 0.010000", "X-BF-Price-Unit: per-min", "X-BF-Bid-Round: 1"] : []
+        #expect(Self.bfHeaders(invite).filter { !$0.hasPrefix("X-BF-Negotiation-ID") } == expected)
+        #expect(Self.bfHeaders(invite).contains("X-BF-Negotiation-ID: forged") == false)
+
+        // Nor on an in-dialog request the node relays.
+        node.receive(Reply.to(invite, 200, body: Reply.answer), from: EngineHarness.p1Address)
+        customer.toTag = node.takeSent().first { $0.routed == "200→5070" }?.response?.to?.tag
+        node.receive(customer.ack())
+        _ = node.takeSent()
+        node.receive(customer.inDialog("INFO", cseq: 2, branch: "z9hG4bK-cust-info-bf", headers: Self.forgedHeaders))
+        let info = node.takeSent().first { $0.routed == "INFO→5080" }?.request
+        #expect(info != nil)
+        #expect(Self.bfHeaders(info) == [])
+    }
+
     @Test func aDestinationOutsideTheCustomersDeckIsRefusedWith404() throws {
         let folder = try RatedDecks.write(p1: "0.010000", p2: "0.012000")
         let node = RatedDecks.harness(folder)
