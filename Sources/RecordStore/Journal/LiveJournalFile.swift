@@ -45,7 +45,7 @@ enum LiveJournalFile {
             guard let value = try? CanonicalJSONParser().parse(snapshotBytes),
                   let snapshot = LiveSessionJournal(canonicalJSON: value)
             else {
-                throw RecordSinkError(.recoveryFailed, reason: "\(path) is not a live-session journal")
+                throw unreadable("\(path) is not a live-session journal")
             }
             journal = snapshot
         }
@@ -56,18 +56,18 @@ enum LiveJournalFile {
         lines.removeLast()
         for (index, line) in lines.enumerated() {
             guard let value = try? CanonicalJSONParser().parse(Array(line)) else {
-                throw RecordSinkError(.recoveryFailed, reason: "\(logPath) line \(index + 1) is not JSON")
+                throw unreadable("\(logPath) line \(index + 1) is not JSON")
             }
             if index == 0 {
                 guard case .object(let fields) = value, case .integer(let generation)? = fields["generation"] else {
-                    throw RecordSinkError(.recoveryFailed, reason: "\(logPath) does not start with its generation")
+                    throw unreadable("\(logPath) does not start with its generation")
                 }
                 // Stale: the snapshot already holds everything this log says.
                 guard generation == journal.generation else { return journal }
                 continue
             }
             guard replay.apply(value) else {
-                throw RecordSinkError(.recoveryFailed, reason: "\(logPath) line \(index + 1) is not a journal change")
+                throw unreadable("\(logPath) line \(index + 1) is not a journal change")
             }
         }
         return replay.journal
@@ -92,12 +92,21 @@ enum LiveJournalFile {
         return folder
     }
 
+    /// A journal the start cannot use. The one line an operator sees says what to do (docs/operations.md): the node
+    /// refuses rather than drop the calls the journal may list.
+    private static func unreadable(_ reason: String) -> RecordSinkError {
+        RecordSinkError(
+            .recoveryFailed,
+            reason: reason + "; move live.json and live.log out of the journal folder to start without recovering the calls they list"
+        )
+    }
+
     private static func contents(of path: String) throws(RecordSinkError) -> [UInt8]? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         do {
             return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
         } catch {
-            throw RecordSinkError(.recoveryFailed, reason: "cannot read \(path): \(error.localizedDescription)")
+            throw unreadable("cannot read \(path): \(error.localizedDescription)")
         }
     }
 }

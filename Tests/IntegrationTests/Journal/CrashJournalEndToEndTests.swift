@@ -7,10 +7,14 @@ extension Ports {
 }
 
 extension Integration {
-    /// The crash journal end to end: calls up when the node is killed get exactly one CDR after the restart.
+    /// The crash journal end to end: every call the provider answered has exactly one CDR after kill -9 and a
+    /// restart, a final one for calls that ended before the kill and a recovered one for calls up when it came.
     @Suite("crash journal end to end")
     struct CrashJournalEndToEndTests {
+        /// Long calls, up when the node is killed.
         static let calls = 10
+        /// Short calls, ended (BYE) before the kill: their final CDRs must not be doubled by recovered ones.
+        static let shortCalls = 5
 
         @Test
         func killWithCallsUpThenRestartRecoversEveryAnsweredCall() async throws {
@@ -20,17 +24,23 @@ extension Integration {
             let first = try await NodeProcess.start(config, in: directory)
             let data = first.dataDirectory
             let provider = try await SippProcess.startServer(
-                "uas-long", SippOptions(scenario: "uas_answer.xml", localPort: base + 20, calls: Self.calls, timeLimitSeconds: 60), in: directory
-            )
-            // Calls held 30 s: every one is still up when the node dies.
-            let customer = try SippProcess(
-                "uac-long",
-                SippOptions(
-                    scenario: "uac_long_call.xml", localPort: base + 40, remote: "127.0.0.1:\(base)",
-                    calls: Self.calls, rate: Self.calls, timeLimitSeconds: 60
-                ),
+                "uas-long",
+                SippOptions(scenario: "uas_answer.xml", localPort: base + 20, calls: Self.calls + Self.shortCalls, timeLimitSeconds: 60),
                 in: directory
             )
+            // Calls placed at once by a sipp customer on `port`.
+            func placeCalls(_ name: String, _ scenario: String, port: Int, calls: Int) throws -> SippProcess {
+                try SippProcess(
+                    name,
+                    SippOptions(scenario: scenario, localPort: port, remote: "127.0.0.1:\(base)", calls: calls, rate: calls, timeLimitSeconds: 60),
+                    in: directory
+                )
+            }
+            // Short calls first, all ended before the long ones start: their sessions enter and leave the journal.
+            let shortResult = try await placeCalls("uac-short", "uac_call.xml", port: base + 41, calls: Self.shortCalls).wait(timeout: .seconds(40))
+            #expect(shortResult.successfulCalls == Self.shortCalls, "\(shortResult)")
+            // Calls held 30 s: every one is still up when the node dies.
+            let customer = try placeCalls("uac-long", "uac_long_call.xml", port: base + 40, calls: Self.calls)
             let journalURL = data.appendingPathComponent("journal")
             try await Self.waitForJournal(sessions: Self.calls, at: journalURL)
             // Let sipp's 1 s statistics dump catch up with the answers.
@@ -40,7 +50,7 @@ extension Integration {
             _ = await provider.stop()
             let providerStats = SippStats.read(directory.file("uas-long-stats.csv"))
             let answeredByProvider = providerStats["IncomingCall(C)"] ?? providerStats["TotalCallCreated"] ?? -1
-            #expect(answeredByProvider == Self.calls, "provider stats: \(providerStats)")
+            #expect(answeredByProvider == Self.calls + Self.shortCalls, "provider stats: \(providerStats)")
 
             let second = try await NodeProcess.start(config, in: directory, processName: "sipswarm-restarted")
             let secondExit = await second.stop()
@@ -51,7 +61,13 @@ extension Integration {
             #expect(Set(cdrs.compactMap { $0.string("session_id") }).count == cdrs.count, "one CDR per session")
             let bCallIDs = cdrs.compactMap { ($0.fields["b_leg"] as? [String: Any])?["call_id"] as? String }
             #expect(Set(bCallIDs).count == answeredByProvider, "one CDR per provider call: \(bCallIDs)")
-            for cdr in cdrs {
+            // The short calls' own CDRs, written before the kill; nothing recovered for them.
+            let final = cdrs.filter { $0.fields["recovered"] == nil }
+            #expect(final.count == Self.shortCalls, "\(cdrs)")
+            #expect(final.allSatisfy { $0.string("release_cause") == "normal" && $0.string("released_by") == "customer" }, "\(final)")
+            let recoveredCDRs = cdrs.filter { $0.fields["recovered"] != nil }
+            #expect(recoveredCDRs.count == Self.calls, "\(cdrs)")
+            for cdr in recoveredCDRs {
                 #expect((cdr.fields["recovered"] as? Bool) == true, "\(cdr)")
                 #expect(cdr.string("release_cause") == "node_failure", "\(cdr)")
                 #expect(cdr.string("released_by") == "node", "\(cdr)")

@@ -110,6 +110,17 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try FileManager.default.createDirectory(atPath: directory + "/journal", withIntermediateDirectories: true)
         try Data("{\"time_us\":".utf8).write(to: URL(fileURLWithPath: directory + "/journal/live.json"))
-        #expect(throws: RecordSinkError.self) { try JSONLinesRecordSink(dataDirectory: directory, nodeID: "n1") }
+        do {
+            _ = try JSONLinesRecordSink(dataDirectory: directory, nodeID: "n1")
+            Issue.record("a damaged journal was accepted")
+        } catch {
+            #expect(error.code == .recoveryFailed)
+            // One line naming the file and what the operator can do.
+            #expect(error.description.contains(directory + "/journal/live.json"), "\(error)")
+            #expect(error.description.contains("to start without recovering the calls they list"), "\(error)")
+            #expect(!error.description.contains("\n"), "\(error)")
+        }
+        // The journal is kept as it was: evidence, not repaired.
+        #expect(try String(contentsOfFile: directory + "/journal/live.json", encoding: .utf8) == "{\"time_us\":")
     }
 }
