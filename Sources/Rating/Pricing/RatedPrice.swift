@@ -37,4 +37,17 @@ public struct RatedPrice: Hashable, Sendable {
             "spread": .string(spread.decimalString),
         ]
     }
+
+    /// `fields` with each block naming the account it bills (`account`: the customer's and the provider's id), so
+    /// a block read on its own says whose charge it is.
+    public func fields(customerAccount: String, providerAccount: String) -> [String: RatingFieldValue] {
+        var fields = self.fields
+        var customerBlock = customer.fields
+        customerBlock["account"] = .string(customerAccount)
+        var providerBlock = provider.fields
+        providerBlock["account"] = .string(providerAccount)
+        fields["customer"] = .object(customerBlock)
+        fields["provider"] = .object(providerBlock)
+        return fields
+    }
 }

@@ -76,6 +76,9 @@ import Testing
         #expect(customerBlock["charge"] == .string("0.016500"))
         #expect(providerBlock["charge"] == .string("0.013750"))
         #expect(rating["spread"] == .string("0.002750"))
+        // Each block names the account it bills.
+        #expect(customerBlock["account"] == .string("c1"))
+        #expect(providerBlock["account"] == .string("p1"))
         guard case .object(let negotiation)? = records.cdr.negotiation else {
             Issue.record("no negotiation block")
             return
