@@ -8,12 +8,15 @@ public struct HashChain: Sendable {
     public let kind: String
     /// Where the next record continues the chain.
     public private(set) var position: ChainPosition
+    // The chain fields `seal(record:)` merges into every record, encoded once and updated in place per record.
+    private var chainMembers: ChainMembers
 
     /// A chain writer for `kind` on `nodeID`, continuing after `position` (genesis for a new chain).
     public init(nodeID: String, kind: String, position: ChainPosition = .genesis) {
         self.nodeID = nodeID
         self.kind = kind
         self.position = position
+        chainMembers = ChainMembers(nodeID: nodeID, kind: kind)
     }
 
     /// Adds node, kind, seq, prev_hash; if `sign` is given, adds "signature" = sign(canonical bytes of the object without hash) first; then hash.
@@ -49,23 +52,11 @@ public struct HashChain: Sendable {
     /// same line and hash as `seal(fields)` with the record's canonical object. Also returns the keys of the
     /// record's own members that a chain field replaced with another value (a record naming another node).
     public mutating func seal(record: some CanonicalRecord) -> (sealed: SealedRecord, replacedKeys: [String]) {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(Self.lineCapacity)
-        // Sorted, as the writer requires: kind < node < prev_hash < seq.
-        var writer = CanonicalObjectWriter(
-            bytes: consume bytes,
-            overrides: [
-                ("kind", .string(kind)),
-                ("node", .string(nodeID)),
-                ("prev_hash", .string(position.lastHash.hex)),
-                // Sequence numbers stay far below 2^53, the range RFC 8785 integers keep exactly.
-                ("seq", .integer(Int64(clamping: position.nextSeq))),
-            ],
-            marker: "hash"
-        )
+        let seq = position.nextSeq
+        chainMembers.set(prevHash: position.lastHash, seq: seq)
+        var writer = CanonicalObjectWriter(capacity: Self.lineCapacity, overrides: chainMembers.members, marker: "hash")
         record.writeCanonicalMembers(into: &writer)
         var line = writer.finish()
-        let seq = position.nextSeq
         let hash = completeLine(&line, hashMemberAt: writer.markerInsertion)
         return (SealedRecord(seq: seq, hash: hash, line: line), writer.replacedKeys)
     }

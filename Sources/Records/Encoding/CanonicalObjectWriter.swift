@@ -4,134 +4,261 @@
 ///
 /// `overrides` (the ledger's chain fields) are put in at their sorted places and replace the caller's members of
 /// the same key; `marker` is a key whose place is noted without writing anything there (the ledger's `hash`).
+/// Both apply to the top-level object only.
+///
+/// Keys are `StaticString`s: a record's keys are literals, read in place with no `String` to open per member.
 public struct CanonicalObjectWriter {
-    // The bytes written so far; `finish()` hands them over.
-    private var bytes: [UInt8]
+    private var output: CanonicalOutput
     /// Where a member named `marker` goes: after the last member whose key sorts before it (`afterMember`, the
     /// member then needs a leading comma) or, when none does, right after the `{`. Set by `finish()`.
     public private(set) var markerInsertion = (offset: 0, afterMember: false)
     /// Keys of the caller's members that an override replaced with a different value.
     public private(set) var replacedKeys: [String] = []
 
-    private let overrides: [(key: String, value: CanonicalJSON)]
-    private var nextOverride = 0
-    private let marker: String?
-    private var markerPlaced = false
+    private let overrides: [CanonicalMember]
+    private var nextOverride = 0 {
+        didSet { notePendingFirstByte() }
+    }
+    private let marker: StaticString?
+    private var markerPlaced = false {
+        didSet { notePendingFirstByte() }
+    }
+    // The lowest first byte of the next override's key and the unplaced marker, `nothingPending` when neither is
+    // left: a key starting with a lower ASCII byte sorts before both, and is written with no comparison (most keys
+    // of a record, which took two key comparisons each before).
+    private var pendingFirstByte = nothingPending
+    private static let nothingPending: UInt16 = 0x100
     private var empty = true
+    // Above 0 inside a nested object, where overrides and the marker do not apply.
+    private var depth = 0
+    // While the caller writes the value of a member that an override has the key of: that override, and where
+    // the value starts (the value is compared with the override's, then replaced by it).
+    private var overriddenValue: (override: Int, start: Int)?
 
-    /// A writer appending to `bytes` (its `{` is written at once). `overrides` must be sorted by key.
-    public init(
-        bytes: [UInt8] = [],
-        overrides: [(key: String, value: CanonicalJSON)] = [],
-        marker: String? = nil
-    ) {
-        self.bytes = bytes
+    /// A writer appending to `bytes` (its `{` is written at once), with room for `capacity` more bytes before its
+    /// buffer grows. `overrides` must be sorted by key; the chain passes the same array for every record.
+    public init(bytes: [UInt8] = [], capacity: Int = 1_024, overrides: [CanonicalMember] = [], marker: StaticString? = nil) {
+        output = CanonicalOutput(prefix: bytes, capacity: capacity)
         self.overrides = overrides
         self.marker = marker
-        self.bytes.append(UInt8(ascii: "{"))
-        markerInsertion = (self.bytes.count, false)
+        output.append(UInt8(ascii: "{"))
+        markerInsertion = (output.count, false)
+        notePendingFirstByte()
+    }
+
+    /// A writer with overrides given as values (encoded here). `overrides` must be sorted by key.
+    public init(bytes: [UInt8] = [], overrides: [(key: String, value: CanonicalJSON)], marker: StaticString? = nil) {
+        self.init(bytes: bytes, overrides: overrides.map { CanonicalMember(key: $0.key, value: $0.value) }, marker: marker)
     }
 
     /// Writes the overrides and notes the marker not yet placed, closes the object and returns its bytes.
     /// The bytes move out (this writer keeps none), so the caller owns the only reference to them.
     public mutating func finish() -> [UInt8] {
-        close()
-        var finished: [UInt8] = []
-        swap(&finished, &bytes)
-        return finished
-    }
-
-    private mutating func close() {
         while nextOverride < overrides.count {
-            let override = overrides[nextOverride]
+            writeOverride(nextOverride)
             nextOverride += 1
-            placeMarker(before: override.key)
-            writeKey(override.key)
-            override.value.write(into: &bytes)
         }
         if marker != nil, !markerPlaced {
             markerPlaced = true
-            markerInsertion = (bytes.count, !empty)
+            markerInsertion = (output.count, !empty)
         }
-        bytes.append(UInt8(ascii: "}"))
+        output.append(UInt8(ascii: "}"))
+        return output.finish()
     }
 
     /// A string member; nothing for nil.
-    public mutating func member(_ key: String, _ value: String?) {
-        guard let value, begin(key, replacing: .string(value)) else { return }
-        CanonicalJSON.writeString(value, into: &bytes)
+    public mutating func member(_ key: StaticString, _ value: String?) {
+        guard let value, begin(key) else { return }
+        output.writeString(value)
+        end()
     }
 
     /// An integer member; nothing for nil.
-    public mutating func member(_ key: String, _ value: Int64?) {
-        guard let value, begin(key, replacing: .integer(value)) else { return }
-        CanonicalJSON.writeInteger(value, into: &bytes)
+    public mutating func member(_ key: StaticString, _ value: Int64?) {
+        guard let value, begin(key) else { return }
+        output.writeInteger(value)
+        end()
     }
 
     /// An integer member; nothing for nil.
-    public mutating func member(_ key: String, _ value: Int?) {
+    public mutating func member(_ key: StaticString, _ value: Int?) {
         member(key, value.map(Int64.init))
     }
 
     /// A member of any value; nothing for nil.
-    public mutating func member(_ key: String, _ value: CanonicalJSON?) {
-        guard let value, begin(key, replacing: value) else { return }
-        value.write(into: &bytes)
+    public mutating func member(_ key: StaticString, _ value: CanonicalJSON?) {
+        guard let value, begin(key) else { return }
+        value.write(into: &output)
+        end()
     }
 
     /// A nested object whose members `write` gives in canonical order (no overrides, no marker inside).
-    public mutating func member(_ key: String, object write: (inout CanonicalObjectWriter) -> Void) {
-        // A nested object never equals an override here (the chain fields are strings and integers).
-        guard begin(key, replacing: nil) else { return }
-        // The nested writer appends to this writer's buffer: moved in and out, not copied.
-        var buffer: [UInt8] = []
-        swap(&buffer, &bytes)
-        var nested = CanonicalObjectWriter(bytes: consume buffer)
-        write(&nested)
-        nested.close()
-        swap(&bytes, &nested.bytes)
+    public mutating func member(_ key: StaticString, object write: (inout CanonicalObjectWriter) -> Void) {
+        guard begin(key) else { return }
+        output.append(UInt8(ascii: "{"))
+        empty = true
+        depth += 1
+        write(&self)
+        depth -= 1
+        empty = false
+        output.append(UInt8(ascii: "}"))
+        end()
     }
 
-    // Writes the overrides that sort before `key`, notes the marker, then the comma, key and colon. False when an
-    // override has this key (the override's value was written instead; a different value is noted).
-    private mutating func begin(_ key: String, replacing value: CanonicalJSON?) -> Bool {
-        // The marker's member is the caller of this writer's to put in (the ledger computes `hash` last).
-        guard key != marker else { return false }
-        while nextOverride < overrides.count {
-            let override = overrides[nextOverride]
-            if override.key == key {
-                nextOverride += 1
-                placeMarker(before: key)
-                writeKey(key)
-                override.value.write(into: &bytes)
-                if value != override.value {
-                    replacedKeys.append(key)
-                }
-                return false
-            }
-            guard CanonicalJSON.precedesInUTF16Order(override.key, key) else { break }
-            nextOverride += 1
-            placeMarker(before: override.key)
-            writeKey(override.key)
-            override.value.write(into: &bytes)
+    /// A member whose key is not a literal (the default `writeCanonicalMembers`, which sorts `canonicalJSON()`);
+    /// nothing for nil.
+    public mutating func member(named key: String, _ value: CanonicalJSON?) {
+        guard let value else { return }
+        var began = key.utf8.withContiguousStorageIfAvailable { begin(utf8: $0) }
+        if began == nil {
+            began = Array(key.utf8).withUnsafeBufferPointer { begin(utf8: $0) }
         }
-        placeMarker(before: key)
-        writeKey(key)
+        guard began == true else { return }
+        value.write(into: &output)
+        end()
+    }
+
+    // MARK: - Keys, overrides and the marker
+
+    private mutating func begin(_ key: StaticString) -> Bool {
+        key.withUTF8Buffer { key in
+            // A record's keys are literals of letters, digits and `_`: not scanned for escapes on every write.
+            assert(CanonicalOutput.escapeFreePrefixCount(key) == key.count, "a literal key needing a JSON escape")
+            return begin(utf8: key, plain: true)
+        }
+    }
+
+    // Writes the overrides that sort before `key`, notes the marker, then the comma, key and colon. False when the
+    // key is the marker's (that member is the caller of this writer's to put in: the ledger computes `hash` last).
+    // `plain`: the key needs no escape (known for literals; otherwise the key is scanned).
+    private mutating func begin(utf8 key: UnsafeBufferPointer<UInt8>, plain: Bool = false) -> Bool {
+        guard depth == 0, !sortsBeforeAnythingPending(key) else {
+            writeKey(key, plain: plain)
+            return true
+        }
+        var markerBefore = false
+        if let marker, !markerPlaced {
+            let order = marker.withUTF8Buffer { Self.order(of: $0, against: key) }
+            guard order != .same else { return false }
+            markerBefore = order == .before
+        }
+        while nextOverride < overrides.count {
+            let order = overrides[nextOverride].keyUTF8.withUnsafeBufferPointer { Self.order(of: $0, against: key) }
+            if order == .after {
+                break
+            }
+            if order == .same {
+                // The caller's value is written, then compared with the override's by `end()`.
+                if markerBefore, !markerPlaced {
+                    placeMarker()
+                }
+                writeKey(key, plain: plain)
+                overriddenValue = (nextOverride, output.count)
+                nextOverride += 1
+                return true
+            }
+            writeOverride(nextOverride)
+            nextOverride += 1
+        }
+        if markerBefore, !markerPlaced {
+            placeMarker()
+        }
+        writeKey(key, plain: plain)
         return true
     }
 
-    private mutating func placeMarker(before key: String) {
-        guard let marker, !markerPlaced, CanonicalJSON.precedesInUTF16Order(marker, key) else { return }
-        markerPlaced = true
-        markerInsertion = (bytes.count, !empty)
+    private func sortsBeforeAnythingPending(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard pendingFirstByte != Self.nothingPending else { return true }
+        // An ASCII byte decides the order against any other byte (see `CanonicalJSON.precedesByUTF8`).
+        guard let first = key.first, first < 0x80 else { return false }
+        return UInt16(first) < pendingFirstByte
     }
 
-    private mutating func writeKey(_ key: String) {
-        if !empty {
-            bytes.append(UInt8(ascii: ","))
+    private mutating func notePendingFirstByte() {
+        var lowest = Self.nothingPending
+        if nextOverride < overrides.count {
+            lowest = UInt16(overrides[nextOverride].keyUTF8.first ?? 0)
         }
+        if let marker, !markerPlaced {
+            lowest = Swift.min(lowest, UInt16(marker.withUTF8Buffer { $0.first ?? 0 }))
+        }
+        pendingFirstByte = lowest
+    }
+
+    // After a member's value: an override of the same key replaces a different value (and the key is noted).
+    private mutating func end() {
+        guard let pending = overriddenValue else { return }
+        overriddenValue = nil
+        let override = overrides[pending.override]
+        guard !output.written(from: pending.start, equals: override.encodedValue) else { return }
+        output.truncate(to: pending.start)
+        override.encodedValue.withUnsafeBufferPointer { output.append($0) }
+        replacedKeys.append(override.key)
+    }
+
+    private mutating func writeOverride(_ index: Int) {
+        let override = overrides[index]
+        override.keyUTF8.withUnsafeBufferPointer { key in
+            placeMarker(ifBefore: key)
+            writeKey(key)
+        }
+        override.encodedValue.withUnsafeBufferPointer { output.append($0) }
+    }
+
+    // Notes the marker's place here if it sorts before `key` (the next member written).
+    private mutating func placeMarker(ifBefore key: UnsafeBufferPointer<UInt8>) {
+        guard let marker, !markerPlaced, marker.withUTF8Buffer({ Self.order(of: $0, against: key) }) == .before else {
+            return
+        }
+        placeMarker()
+    }
+
+    private mutating func placeMarker() {
+        markerPlaced = true
+        markerInsertion = (output.count, !empty)
+    }
+
+    // The comma (unless first), the quoted key and the colon; one copy for a key that needs no escape.
+    private mutating func writeKey(_ key: UnsafeBufferPointer<UInt8>, plain: Bool = false) {
+        let comma = !empty
         empty = false
-        CanonicalJSON.writeString(key, into: &bytes)
-        bytes.append(UInt8(ascii: ":"))
+        guard plain || CanonicalOutput.escapeFreePrefixCount(key) == key.count, let source = key.baseAddress else {
+            if comma {
+                output.append(UInt8(ascii: ","))
+            }
+            output.writeString(utf8: key)
+            output.append(UInt8(ascii: ":"))
+            return
+        }
+        let count = key.count
+        output.write(room: count + 4) { out in
+            var index = 0
+            if comma {
+                out[0] = UInt8(ascii: ",")
+                index = 1
+            }
+            out[index] = UInt8(ascii: "\"")
+            (out + index + 1).update(from: source, count: count)
+            out[index + 1 + count] = UInt8(ascii: "\"")
+            out[index + 2 + count] = UInt8(ascii: ":")
+            return index + 3 + count
+        }
+    }
+
+    enum KeyOrder {
+        case before, same, after
+    }
+
+    // Where key `a` sorts against key `b` in RFC 8785 order (UTF-16 code units).
+    static func order(of a: UnsafeBufferPointer<UInt8>, against b: UnsafeBufferPointer<UInt8>) -> KeyOrder {
+        if a.count == b.count, a.elementsEqual(b) {
+            return .same
+        }
+        if let precedes = CanonicalJSON.precedesByUTF8(a, b) {
+            return precedes ? .before : .after
+        }
+        let left = String(decoding: a, as: UTF8.self)
+        let right = String(decoding: b, as: UTF8.self)
+        return left.utf16.lexicographicallyPrecedes(right.utf16) ? .before : .after
     }
 }

@@ -14,8 +14,8 @@ public protocol CanonicalRecord: Sendable {
 extension CanonicalRecord {
     public func writeCanonicalMembers(into writer: inout CanonicalObjectWriter) {
         guard case .object(let fields) = canonicalJSON() else { return }
-        for member in CanonicalJSON.sortedMembers(fields) {
-            writer.member(member.key, member.value)
+        CanonicalJSON.forEachSortedMember(fields) { key, value in
+            writer.member(named: key, value)
         }
     }
 }
