@@ -5,15 +5,22 @@ actor PublisherEngine {
     /// The result of one drain.
     struct Outcome: Sendable {
         var acknowledged: Int = 0
+        /// The persisted cursor.
         var cursor: UInt64
         var error: StreamError?
+        /// Records are acknowledged beyond the persisted cursor (its write waits for `cursorInterval`).
+        var cursorBehind = false
     }
 
     let kind: String
     let backend: any StreamBackend
     private let dataDirectory: String
     private let readAhead: Int
+    private let cursorInterval: Duration
     private let cursorFile: CursorFile
+    // What the cursor file holds, and when it was last written.
+    private var storedCursor: UInt64 = 0
+    private var lastStore: ContinuousClock.Instant?
     private var tracker: CursorTracker?
     private var tailer: ChainTailer?
     // Records read but not yet under the cursor, ascending and contiguous from `cursor + 1`.
@@ -22,11 +29,12 @@ actor PublisherEngine {
     // a window's worth (which would also fill the client's reconnect buffer).
     private var probing = false
 
-    init(kind: String, dataDirectory: String, backend: any StreamBackend, readAhead: Int) {
+    init(kind: String, dataDirectory: String, backend: any StreamBackend, readAhead: Int, cursorInterval: Duration = .zero) {
         self.kind = kind
         self.backend = backend
         self.dataDirectory = dataDirectory
         self.readAhead = readAhead
+        self.cursorInterval = cursorInterval
         self.cursorFile = CursorFile(dataDirectory: dataDirectory, backend: backend.name, destination: backend.destination, kind: kind)
     }
 
@@ -36,28 +44,43 @@ actor PublisherEngine {
     }
 
     /// Publishes durable records up to `durable` until all are acknowledged, a publish fails, or `deadline` passes.
-    func drain(upTo durable: UInt64, deadline: ContinuousClock.Instant? = nil) async -> Outcome {
+    /// The cursor is written at most every `cursorInterval`, or whenever it moved with `storeCursorNow`.
+    func drain(upTo durable: UInt64, deadline: ContinuousClock.Instant? = nil, storeCursorNow: Bool = false) async -> Outcome {
         var tracker: CursorTracker
         do {
             tracker = try prepared()
         } catch {
             return Outcome(cursor: 0, error: error)
         }
-        var outcome = Outcome(cursor: tracker.committed)
+        var outcome = Outcome(cursor: storedCursor)
         defer { self.tracker = tracker }
+        // Every return goes through here: the cursor as persisted, and whether acks went beyond it.
+        func finished() -> Outcome {
+            if outcome.error == nil {
+                do {
+                    try storeCursor(tracker.committed, force: storeCursorNow)
+                } catch {
+                    // The acks stay counted in memory; the next cycle stores the cursor again.
+                    outcome.error = error
+                }
+            }
+            outcome.cursor = storedCursor
+            outcome.cursorBehind = tracker.committed > storedCursor
+            return outcome
+        }
         while true {
             if let deadline, ContinuousClock.now >= deadline {
                 outcome.error = StreamError(.timeout, reason: "stopped with \(durable - min(durable, tracker.committed)) records unpublished")
-                return outcome
+                return finished()
             }
             do {
                 try refill(upTo: durable)
             } catch {
                 outcome.error = error
-                return outcome
+                return finished()
             }
             let pending = window.filter { !tracker.isAcknowledged($0.seq) }
-            guard let oldest = pending.first else { return outcome }
+            guard let oldest = pending.first else { return finished() }
             let batch = probing ? [oldest] : pending
             let results = await backend.publish(batch)
             var firstError: StreamError?
@@ -70,21 +93,15 @@ actor PublisherEngine {
                     firstError = firstError ?? error
                 }
             }
-            if tracker.committed > outcome.cursor {
+            if let first = window.first, first.seq <= tracker.committed {
                 window.removeAll { $0.seq <= tracker.committed }
-                do {
-                    try cursorFile.store(tracker.committed)
-                    outcome.cursor = tracker.committed
-                } catch {
-                    // The acks stay counted in memory; the next cycle stores the cursor again.
-                    outcome.error = error
-                    return outcome
-                }
             }
             if let firstError {
                 probing = true
                 outcome.error = firstError
-                return outcome
+                // What was acknowledged before the failure is stored all the same.
+                try? storeCursor(tracker.committed, force: storeCursorNow)
+                return finished()
             }
             probing = false
         }
@@ -95,9 +112,19 @@ actor PublisherEngine {
         window.append(contentsOf: try tailer.read(upTo: durable, max: readAhead - window.count).map(\.message))
     }
 
+    private func storeCursor(_ committed: UInt64, force: Bool) throws(StreamError) {
+        guard committed > storedCursor else { return }
+        let now = ContinuousClock.now
+        if !force, let lastStore, now - lastStore < cursorInterval { return }
+        try cursorFile.store(committed)
+        storedCursor = committed
+        lastStore = now
+    }
+
     private func prepared() throws(StreamError) -> CursorTracker {
         if let tracker { return tracker }
         let committed = try cursorFile.load()
+        storedCursor = committed
         let tracker = CursorTracker(committed: committed)
         self.tracker = tracker
         tailer = ChainTailer(dataDirectory: dataDirectory, kind: kind, after: committed)

@@ -23,6 +23,8 @@ public final class StreamPublisher: Service, Sendable {
     private struct Shared {
         var status: PublisherStatus
         var shuttingDown = false
+        /// A wake-up is scheduled to write a cursor held back by `cursorInterval`.
+        var cursorWakeScheduled = false
     }
 
     /// A publisher of `kind`'s chain under `dataDirectory` to `backend`; `durableSequence` reads the sink's last
@@ -36,7 +38,9 @@ public final class StreamPublisher: Service, Sendable {
         durableSequence: @escaping @Sendable () -> UInt64
     ) {
         self.kind = kind
-        self.engine = PublisherEngine(kind: kind, dataDirectory: dataDirectory, backend: backend, readAhead: options.readAhead)
+        self.engine = PublisherEngine(
+            kind: kind, dataDirectory: dataDirectory, backend: backend, readAhead: options.readAhead, cursorInterval: options.cursorInterval
+        )
         self.options = options
         var logger = logger
         logger[metadataKey: "stream"] = "\(kind)"
@@ -100,6 +104,9 @@ public final class StreamPublisher: Service, Sendable {
             }
             let outcome = await engine.drain(upTo: durable)
             record(Outcome(outcome))
+            if outcome.cursorBehind {
+                scheduleCursorWake()
+            }
             if outcome.error == nil {
                 failures = 0
                 guard await wakeups.next() != nil else { continue }
@@ -115,7 +122,7 @@ public final class StreamPublisher: Service, Sendable {
         var failures = 0
         while true {
             let durable = shared.withLock { $0.status.durable }
-            let outcome = await engine.drain(upTo: durable, deadline: deadline)
+            let outcome = await engine.drain(upTo: durable, deadline: deadline, storeCursorNow: true)
             record(Outcome(outcome))
             guard outcome.error != nil, ContinuousClock.now < deadline else { return }
             failures += 1
@@ -123,6 +130,21 @@ public final class StreamPublisher: Service, Sendable {
             try? await Task.sleep(for: wait)
             // Past the deadline the last real failure stays the reported one.
             guard ContinuousClock.now < deadline else { return }
+        }
+    }
+
+    // With no new records after a held-back cursor, nothing else would wake the loop to write it.
+    private func scheduleCursorWake() {
+        let first = shared.withLock { shared in
+            defer { shared.cursorWakeScheduled = true }
+            return !shared.cursorWakeScheduled
+        }
+        guard first else { return }
+        let interval = options.cursorInterval
+        Task {
+            try? await Task.sleep(for: interval)
+            self.shared.withLock { $0.cursorWakeScheduled = false }
+            self.wake.yield()
         }
     }
 

@@ -30,24 +30,21 @@ public struct RatedPrice: Hashable, Sendable {
 
     /// The price as record fields: `currency`, `customer`, `provider`, `spread`.
     public var fields: [String: RatingFieldValue] {
-        [
-            "currency": .string(currency.code),
-            "customer": .object(customer.fields),
-            "provider": .object(provider.fields),
-            "spread": .string(spread.decimalString),
-        ]
+        fields(customerAccount: nil, providerAccount: nil)
     }
 
     /// `fields` with each block naming the account it bills (`account`: the customer's and the provider's id), so
     /// a block read on its own says whose charge it is.
-    public func fields(customerAccount: String, providerAccount: String) -> [String: RatingFieldValue] {
-        var fields = self.fields
+    public func fields(customerAccount: String?, providerAccount: String?) -> [String: RatingFieldValue] {
         var customerBlock = customer.fields
-        customerBlock["account"] = .string(customerAccount)
+        customerBlock["account"] = customerAccount.map(RatingFieldValue.string)
         var providerBlock = provider.fields
-        providerBlock["account"] = .string(providerAccount)
-        fields["customer"] = .object(customerBlock)
-        fields["provider"] = .object(providerBlock)
-        return fields
+        providerBlock["account"] = providerAccount.map(RatingFieldValue.string)
+        return [
+            "currency": .string(currency.code),
+            "customer": .object(customerBlock),
+            "provider": .object(providerBlock),
+            "spread": .string(spread.decimalString),
+        ]
     }
 }

@@ -77,6 +77,39 @@ final class FlakyBackend: StreamBackend {
         }
     }
 
+    // The cursor file is written at most every `cursorInterval` while records stream, and still catches up with
+    // the acknowledged records when no new record comes to wake the publisher.
+    @Test func theCursorIsWrittenAtMostOncePerIntervalAndCatchesUp() async throws {
+        let directory = MQALFixtures.temporaryDirectory()
+        let sink = try MQALFixtures.sink(directory)
+        var options = fast
+        options.cursorInterval = .seconds(2)
+        let backend = LocalBackend(dataDirectory: directory, kind: "cdr")
+        let publisher = StreamPublisher(kind: "cdr", dataDirectory: directory, backend: backend, options: options) {
+            sink.durableSequences["cdr"] ?? 0
+        }
+        let publishers = StreamPublishers([publisher])
+        publishers.attach(to: sink)
+        let task = Task { try await publisher.run() }
+        for round in 0..<5 {
+            await MQALFixtures.emitAsync(round * 60..<(round + 1) * 60, into: sink)
+        }
+        let file = CursorFile(dataDirectory: directory, backend: "local", destination: "cdr", kind: "cdr")
+        let acknowledged = try await MQALFixtures.eventually { publisher.status.acknowledged >= 300 }
+        #expect(acknowledged, "status: \(publisher.status)")
+        // Every record is acknowledged, and the file still holds an earlier cursor: it was written at the first ack.
+        let early = try file.load()
+        #expect(early > 0 && early < 300)
+        #expect(publisher.status.cursor == early)
+        // No new record: the publisher wakes itself once the interval has passed and writes the cursor.
+        let caughtUp = try await MQALFixtures.eventually { (try? file.load()) == 300 }
+        #expect(caughtUp)
+        #expect(publisher.status.cursor == 300 && publisher.status.lag == 0)
+        task.cancel()
+        try await task.value
+        await MQALFixtures.close(sink)
+    }
+
     // A record that keeps failing holds the cursor (records after it are acknowledged but not counted), the
     // publisher probes with one record while failing, and after healing everything arrives exactly once.
     @Test func aFailingRecordHoldsTheCursorUntilItIsAcknowledged() async throws {
