@@ -50,6 +50,8 @@ final class NodeEngine: SIPTransportDelegate {
     var journalChanges: [LiveSessionJournalChange] = []
     /// Sessions the journal lists: answered voice sessions not yet ended.
     var journaledSessionIDs: Set<String> = []
+    /// The agreed terms of the live calls by Receipt GUID.
+    let receipts = ReceiptBook()
 
     init(
         configuration: NodeConfiguration, transport: any SIPMessageTransport, sink: any RecordSink,
@@ -343,6 +345,7 @@ final class NodeEngine: SIPTransportDelegate {
         sink.emit(records)
         // After the emit: the writer takes the session out of the journal only once its CDR is synced.
         journalEnded(session)
+        if let guid = records.cdr.receipt?.guid { receipts.end(guid, sessionID: session.id) }
         activeSessions[session.id] = nil
         metrics.activeSessions.record(activeSessions.count)
         if sessionsByALeg[session.aCallID] === session { sessionsByALeg[session.aCallID] = nil }

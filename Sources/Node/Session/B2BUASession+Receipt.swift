@@ -1,3 +1,5 @@
+import Logging
+import Rating
 import Records
 import SIPCore
 
@@ -11,6 +13,13 @@ extension B2BUASession {
         let receipt = Receipt(guid: guid, state: .proposed, providerID: attempt.provider.id)
         cdr.receipt = receipt
         cdr.attemptReceipt(number: attempt.number, receipt)
+        let rate = negotiations[attempt.provider.id]?.bid ?? attempt.planned.match?.entry.rate
+        if !engine.receipts.propose(guid, sessionID: id, providerID: attempt.provider.id, providerRate: rate) {
+            engine.logger.warning(
+                "a provider proposed a receipt another live call holds",
+                metadata: ["receipt": "\(guid)", "provider": "\(attempt.provider.id)", "session": "\(id)", "held_by": "\(engine.receipts[guid]?.sessionID ?? "")"]
+            )
+        }
         return true
     }
 
@@ -25,8 +34,16 @@ extension B2BUASession {
         case nil:
             decided = Receipt(guid: proposed.guid, state: .missing, providerID: proposed.providerID)
         case let other?:
+            // The book tells a typo from a crossed wire: an echo of another live call's receipt names that call.
+            if let terms = engine.receipts[other], terms.sessionID != id {
+                engine.logger.warning(
+                    "a customer ACK echoes the receipt of another live call",
+                    metadata: ["receipt": "\(other)", "session": "\(id)", "receipt_session": "\(terms.sessionID)"]
+                )
+            }
             decided = Receipt(guid: proposed.guid, state: .mismatch, echoed: other, providerID: proposed.providerID)
         }
+        engine.receipts.decide(proposed.guid, sessionID: id, state: decided.state)
         cdr.receipt = decided
         // The carrying attempt's record tells the same story as the CDR.
         if let winner { cdr.attemptReceipt(number: winner.number, decided) }

@@ -1,5 +1,6 @@
 import NIOCore
 @testable import Node
+import Rating
 import Records
 import RecordStore
 import SIPCore
@@ -42,6 +43,10 @@ import Testing
         let answer = try #require(sent[0].response)
         #expect(answer.headers[SIPHeaderName("X-BF-Receipt")] == "R-7f3a")
         customer.toTag = answer.to?.tag
+        // The agreed rate is held under the GUID while the call lives: the negotiated 0.0125, not the deck's 0.010.
+        let terms = try #require(node.engine.receipts["R-7f3a"])
+        #expect(terms.providerID == "p1" && terms.state == .proposed)
+        #expect(terms.providerRate?.decimalString == "0.012500")
 
         var ack = customer.ack()
         ack.headers.append("X-BF-Receipt", "R-7f3a")
@@ -49,6 +54,7 @@ import Testing
         sent = node.takeSent()
         #expect(sent.routed == ["ACK→5080"])
         #expect(sent[0].request?.headers[SIPHeaderName("X-BF-Receipt")] == "R-7f3a")
+        #expect(node.engine.receipts["R-7f3a"]?.state == .confirmed)
 
         // 61 s of talk: 6/6 increments bill 66 s.
         node.advance(by: .seconds(61))
@@ -56,6 +62,8 @@ import Testing
         sent = node.takeSent()
         #expect(sent.routed == ["200→5070", "BYE→5080"])
         #expect(sent[1].request?.headers[SIPHeaderName("X-BF-Receipt")] == "R-7f3a")
+        // Ended: the CDR carries the receipt now, and the book lets it go.
+        #expect(node.engine.receipts["R-7f3a"] == nil && node.engine.receipts.count == 0)
 
         let records = try #require(node.sink.emitted.first)
         #expect(node.sink.emitted.count == 1)
