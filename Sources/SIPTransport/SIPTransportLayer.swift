@@ -74,8 +74,16 @@ public final class SIPTransportLayer: @unchecked Sendable {
 
     /// Binds a TCP listener.
     public func listenTCP(host: String, port: Int) -> EventLoopFuture<SocketAddress> {
-        ServerBootstrap(group: eventLoop)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+        // Bound here, close-on-exec: a listener NIO creates is inherited by any child process (in the test suite
+        // nats-server, sshd and sipp) and stays bound after the node closed it. SO_REUSEADDR: a restart must not
+        // fail on the last run's connections in TIME_WAIT.
+        let descriptor: NIOBSDSocket.Handle
+        do {
+            descriptor = try CloseOnExecSocket.bound(.stream, host: host, port: port, reuseAddress: true)
+        } catch {
+            return eventLoop.makeFailedFuture(error)
+        }
+        return ServerBootstrap(group: eventLoop)
             .serverChannelOption(.backlog, value: 256)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
@@ -83,7 +91,7 @@ public final class SIPTransportLayer: @unchecked Sendable {
                     try self.installStreamHandlers(on: channel, accepted: true)
                 }
             }
-            .bind(host: host, port: port)
+            .withBoundSocket(descriptor)
             .flatMapThrowing { channel in
                 self.eventLoop.preconditionInEventLoop()
                 self.tcpServerChannels.append(channel)
