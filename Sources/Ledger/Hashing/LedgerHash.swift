@@ -1,4 +1,5 @@
 internal import Crypto
+import Records
 
 /// A 32-byte SHA-256 digest: a record's chain hash or a Merkle tree node.
 ///
@@ -107,15 +108,11 @@ public struct LedgerHash: Hashable, Sendable, CustomStringConvertible {
     // Writes the 64 hex digits at the start of `out` (which has room for them); returns 64.
     @discardableResult
     private func writeHex(into out: UnsafeMutableRawBufferPointer) -> Int {
-        // Digits by arithmetic: a table would be a global behind a lazy-initialization check.
-        @inline(__always) func digit(_ nibble: UInt8) -> UInt8 {
-            nibble < 10 ? nibble &+ UInt8(ascii: "0") : nibble &+ (UInt8(ascii: "a") &- 10)
-        }
         withUnsafeBytes { raw in
             var index = 0
             for byte in raw {
-                out[index] = digit(byte >> 4)
-                out[index + 1] = digit(byte & 0x0F)
+                out[index] = LowercaseHex.digit(byte >> 4)
+                out[index + 1] = LowercaseHex.digit(byte & 0x0F)
                 index += 2
             }
         }

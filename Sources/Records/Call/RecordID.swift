@@ -20,21 +20,18 @@ public enum RecordID {
 
     /// `bytes` (16) as 8-4-4-4-12 lowercase hex.
     static func format(_ bytes: [UInt8]) -> String {
-        let digits: StaticString = "0123456789abcdef"
-        return String(unsafeUninitializedCapacity: 36) { buffer in
-            digits.withUTF8Buffer { hex in
-                var out = 0
-                for (index, byte) in bytes.enumerated() {
-                    if index == 4 || index == 6 || index == 8 || index == 10 {
-                        buffer[out] = UInt8(ascii: "-")
-                        out += 1
-                    }
-                    buffer[out] = hex[Int(byte >> 4)]
-                    buffer[out + 1] = hex[Int(byte & 0x0F)]
-                    out += 2
+        String(unsafeUninitializedCapacity: 36) { buffer in
+            var out = 0
+            for (index, byte) in bytes.enumerated() {
+                if index == 4 || index == 6 || index == 8 || index == 10 {
+                    buffer[out] = UInt8(ascii: "-")
+                    out += 1
                 }
-                return out
+                buffer[out] = LowercaseHex.digit(byte >> 4)
+                buffer[out + 1] = LowercaseHex.digit(byte & 0x0F)
+                out += 2
             }
+            return out
         }
     }
 }

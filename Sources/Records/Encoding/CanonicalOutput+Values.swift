@@ -112,15 +112,11 @@ extension CanonicalOutput {
                 out[1] = short
                 return 2
             }
-            // Digits by arithmetic: a table would be a global behind a lazy-initialization check.
-            @inline(__always) func hex(_ nibble: UInt8) -> UInt8 {
-                nibble < 10 ? nibble &+ UInt8(ascii: "0") : nibble &+ (UInt8(ascii: "a") &- 10)
-            }
             out[1] = UInt8(ascii: "u")
             out[2] = UInt8(ascii: "0")
             out[3] = UInt8(ascii: "0")
-            out[4] = hex(byte >> 4)
-            out[5] = hex(byte & 0x0F)
+            out[4] = LowercaseHex.digit(byte >> 4)
+            out[5] = LowercaseHex.digit(byte & 0x0F)
             return 6
         }
     }
