@@ -18,10 +18,7 @@ public final class InMemoryRecordSink: RecordSink {
     public func updateJournal(_ changes: [LiveSessionJournalChange]) {
         journal.withLock { journal in
             for change in changes {
-                switch change {
-                case .answered(let entry): journal.live[entry.sessionID] = entry
-                case .ended(let sessionID): journal.live[sessionID] = nil
-                }
+                change.apply(to: &journal.live)
             }
             journal.snapshots.append(journal.live.values.sorted { $0.sessionID < $1.sessionID })
         }

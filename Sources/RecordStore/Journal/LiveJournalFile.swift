@@ -123,20 +123,14 @@ struct LiveJournalReplay {
         live = Dictionary(journal.sessions.map { ($0.sessionID, $0) }, uniquingKeysWith: { _, last in last })
     }
 
-    /// Applies one log line; false when it is not one the log holds.
+    /// Applies one log line (a change or a time); false when it is not one the log holds.
     mutating func apply(_ line: CanonicalJSON) -> Bool {
-        guard case .object(let fields) = line, fields.count == 1, let (key, value) = fields.first else { return false }
-        switch (key, value) {
-        case ("answered", let entry):
-            guard let entry = LiveSessionJournalEntry(canonicalJSON: entry) else { return false }
-            live[entry.sessionID] = entry
-        case ("ended", .string(let sessionID)):
-            live[sessionID] = nil
-        case ("time_us", .integer(let stamp)):
+        if case .object(let fields) = line, fields.count == 1, case .integer(let stamp)? = fields["time_us"] {
             time = max(time, stamp)
-        default:
-            return false
+            return true
         }
+        guard let change = LiveSessionJournalChange(canonicalJSON: line) else { return false }
+        change.apply(to: &live)
         return true
     }
 

@@ -50,10 +50,7 @@ final class LiveJournalWriter {
     /// snapshot instead, so the files catch up with the live set.
     func apply(_ changes: [LiveSessionJournalChange], at time: Int64) throws(RecordSinkError) {
         for change in changes {
-            switch change {
-            case .answered(let entry): live[entry.sessionID] = entry
-            case .ended(let sessionID): live[sessionID] = nil
-            }
+            change.apply(to: &live)
         }
         if changes.isEmpty && live.isEmpty && !needsSnapshot { return }
         if needsSnapshot || log == nil || logLines + changes.count + 1 > max(Self.minimumCompactionLines, 2 * live.count) {

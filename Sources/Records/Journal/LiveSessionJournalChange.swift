@@ -13,4 +13,26 @@ public enum LiveSessionJournalChange: Sendable, Equatable {
         case .ended(let sessionID): .object(["ended": .string(sessionID)])
         }
     }
+
+    /// Reads a change back from its log line's object; nil when the object is not one.
+    public init?(canonicalJSON value: CanonicalJSON) {
+        guard case .object(let fields) = value, fields.count == 1, let (key, member) = fields.first else { return nil }
+        switch (key, member) {
+        case ("answered", let object):
+            guard let entry = LiveSessionJournalEntry(canonicalJSON: object) else { return nil }
+            self = .answered(entry)
+        case ("ended", .string(let sessionID)):
+            self = .ended(sessionID: sessionID)
+        default:
+            return nil
+        }
+    }
+
+    /// Applies the change to a live set keyed by session id.
+    public func apply(to live: inout [String: LiveSessionJournalEntry]) {
+        switch self {
+        case .answered(let entry): live[entry.sessionID] = entry
+        case .ended(let sessionID): live[sessionID] = nil
+        }
+    }
 }
