@@ -29,7 +29,7 @@ actor PublisherEngine {
     // a window's worth (which would also fill the client's reconnect buffer).
     private var probing = false
 
-    init(kind: String, dataDirectory: String, backend: any StreamBackend, readAhead: Int, cursorInterval: Duration = .zero) {
+    init(kind: String, dataDirectory: String, backend: any StreamBackend, readAhead: Int, cursorInterval: Duration) {
         self.kind = kind
         self.backend = backend
         self.dataDirectory = dataDirectory
@@ -54,15 +54,14 @@ actor PublisherEngine {
         }
         var outcome = Outcome(cursor: storedCursor)
         defer { self.tracker = tracker }
-        // Every return goes through here: the cursor as persisted, and whether acks went beyond it.
+        // Every return goes through here: the cursor stored over what is acknowledged (also after a failure), and
+        // whether acks went beyond it.
         func finished() -> Outcome {
-            if outcome.error == nil {
-                do {
-                    try storeCursor(tracker.committed, force: storeCursorNow)
-                } catch {
-                    // The acks stay counted in memory; the next cycle stores the cursor again.
-                    outcome.error = error
-                }
+            do {
+                try storeCursor(tracker.committed, force: storeCursorNow)
+            } catch {
+                // The acks stay counted in memory; the next cycle stores the cursor again.
+                outcome.error = outcome.error ?? error
             }
             outcome.cursor = storedCursor
             outcome.cursorBehind = tracker.committed > storedCursor
@@ -99,8 +98,6 @@ actor PublisherEngine {
             if let firstError {
                 probing = true
                 outcome.error = firstError
-                // What was acknowledged before the failure is stored all the same.
-                try? storeCursor(tracker.committed, force: storeCursorNow)
                 return finished()
             }
             probing = false
