@@ -28,9 +28,14 @@ extension RatedRoute {
 }
 
 extension RatedPrice {
-    /// The CDR's rating block as canonical JSON: `currency`, `spread`, and the `customer` and `provider`
-    /// objects (deck, version, prefix, rate, increments, billed quantity, charge), as Rating's `fields`.
+    /// The price as canonical JSON: `currency`, `spread`, and the `customer` and `provider` objects (deck, version,
+    /// prefix, rate, increments, billed quantity, charge), as Rating's `fields`.
     public var canonicalFields: [String: CanonicalJSON] {
-        CanonicalJSON.fields(self.fields)
+        canonicalFields(customerAccount: nil, providerAccount: nil)
+    }
+
+    /// The CDR's rating block: `canonicalFields` with each side naming its `account`.
+    public func canonicalFields(customerAccount: String?, providerAccount: String?) -> [String: CanonicalJSON] {
+        CanonicalJSON.fields(self.fields(customerAccount: customerAccount, providerAccount: providerAccount))
     }
 }
