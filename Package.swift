@@ -36,11 +36,14 @@ let package = Package(
         ),
         // RFC 3261 transaction state machines: events in, actions out, injected clock.
         .target(name: "SIPTransaction", dependencies: ["SIPCore"]),
+        // sendmmsg(2), which Swift's Glibc module does not import: one system call for a loop tick's datagrams.
+        .target(name: "CDatagramBatch"),
         // UDP and TCP channels, stream framing, connection reuse.
         .target(
             name: "SIPTransport",
             dependencies: [
                 "SIPCore",
+                "CDatagramBatch",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -189,7 +192,7 @@ let package = Package(
     ]
 )
 
-for target in package.targets {
+for target in package.targets where target.name != "CDatagramBatch" {
     var settings = target.swiftSettings ?? []
     settings.append(.swiftLanguageMode(.v6))
     settings.append(.enableUpcomingFeature("InternalImportsByDefault"))

@@ -35,6 +35,15 @@ public final class SIPTransportLayer: @unchecked Sendable {
     /// Datagrams taken from the socket by one recvmmsg call.
     static let datagramsPerVectorRead = 8
 
+    /// Queued datagrams that are sent at once, without waiting for the end of the loop tick: bounds how long the
+    /// first datagram of a busy tick waits for the others (a tick reads up to 32 datagrams).
+    static let datagramsPerBatch = 16
+
+    /// A flush of the queued datagrams is scheduled on the loop.
+    private var flushScheduled = false
+    /// Run once the datagrams queued before them have been handed to the kernel (`whenSent`).
+    private var afterFlush: [() -> Void] = []
+
     /// Binds a UDP socket.
     public func listenUDP(host: String, port: Int) -> EventLoopFuture<SocketAddress> {
         let maxDatagram = max(parser.limits.maxMessageBytes, 2048)
@@ -111,17 +120,13 @@ public final class SIPTransportLayer: @unchecked Sendable {
                 return
             }
             counters.sent += 1
-            switch socket.sender.send(bytes, to: destination.address) {
-            case .sent:
-                break
-            case .wouldBlock:
-                // The send buffer is full: NIO queues the datagram and writes it once the socket is writable.
-                let envelope = AddressedEnvelope(remoteAddress: destination.address, data: bytes)
-                socket.channel.writeAndFlush(envelope).whenFailure { error in
-                    self.reportSendFailure(destination, error)
-                }
-            case .failed(let error):
-                reportSendFailure(destination, error)
+            socket.sender.enqueue(bytes, to: destination)
+            if socket.sender.queuedCount >= Self.datagramsPerBatch {
+                flushDatagrams()
+            } else if !flushScheduled {
+                // Runs after the loop has handled this tick's readable events, so their answers leave together.
+                flushScheduled = true
+                eventLoop.execute { self.flushDatagrams() }
             }
         case .tcp:
             if let id = destination.connection, let channel = connections[id] {
@@ -132,6 +137,40 @@ public final class SIPTransportLayer: @unchecked Sendable {
                 connect(and: bytes, to: destination)
             }
         }
+    }
+
+    /// Runs `body` once every UDP datagram queued so far has been handed to the kernel: at once when none is
+    /// waiting, else after the flush that sends them. For measuring when a message really left.
+    public func whenSent(_ body: @escaping () -> Void) {
+        eventLoop.preconditionInEventLoop()
+        if udpSockets.allSatisfy({ $0.sender.queuedCount == 0 }) {
+            body()
+        } else {
+            afterFlush.append(body)
+        }
+    }
+
+    /// Sends the queued datagrams of every UDP socket; a datagram the kernel refused is reported to the delegate,
+    /// one that found the send buffer full goes through NIO's queue, which writes it once the socket is writable.
+    private func flushDatagrams() {
+        flushScheduled = false
+        for socket in udpSockets {
+            for unsent in socket.sender.flush() {
+                switch unsent.refusal {
+                case .wouldBlock:
+                    let envelope = AddressedEnvelope(remoteAddress: unsent.destination.address, data: unsent.bytes)
+                    socket.channel.writeAndFlush(envelope).whenFailure { error in
+                        self.reportSendFailure(unsent.destination, error)
+                    }
+                case .failed(let error):
+                    reportSendFailure(unsent.destination, error)
+                }
+            }
+        }
+        guard !afterFlush.isEmpty else { return }
+        let hooks = afterFlush
+        afterFlush.removeAll(keepingCapacity: true)
+        for hook in hooks { hook() }
     }
 
     /// Sends a message (serialized here, once).
@@ -152,6 +191,7 @@ public final class SIPTransportLayer: @unchecked Sendable {
     /// Closes listeners and connections.
     public func close() -> EventLoopFuture<Void> {
         eventLoop.flatSubmit {
+            self.flushDatagrams()
             self.closing = true
             let channels: [any Channel] = self.udpSockets.map(\.channel) + self.tcpServerChannels + Array(self.connections.values)
             self.udpSockets = []

@@ -1,3 +1,4 @@
+import CDatagramBatch
 import NIOCore
 
 #if canImport(Glibc)
@@ -8,7 +9,8 @@ import Musl
 import Darwin
 #endif
 
-/// Sends datagrams straight to a UDP socket's descriptor; NIO only reads from that socket.
+/// Sends datagrams straight to a UDP socket's descriptor, a loop tick's worth with one `sendmmsg`; NIO only
+/// reads from that socket.
 ///
 /// Why not NIO's write path: NIO closes a datagram channel on any send error other than EMSGSIZE and
 /// EHOSTUNREACH (`PendingDatagramWritesManager`). One Contact naming a broadcast address (EACCES), a missing
@@ -16,22 +18,56 @@ import Darwin
 /// SIP socket and stopped all traffic. Here a refused datagram fails alone and the socket stays open. It is
 /// also cheaper per message: no promise, envelope or pipeline walk per send.
 ///
+/// Why a batch: on loopback (and on any host whose peers sleep in poll) most of a `sendto`'s cost is waking the
+/// receiver. Datagrams queued while the loop handles one readable event and written together wake each peer once
+/// per batch instead of once per datagram, and cost one system call.
+///
 // @unchecked Sendable: confined to the transport's event loop, like the channel that owns the descriptor (the
 // bootstrap's initializer closure only hands it to the channel's handler there).
 final class UDPDatagramSender: @unchecked Sendable {
-    enum Outcome {
-        case sent
-        /// The socket's send buffer is full; the datagram was not sent.
+    /// Why a queued datagram was not sent.
+    enum Refusal {
+        /// The socket's send buffer is full.
         case wouldBlock
         case failed(IOError)
+    }
+
+    /// A datagram that `flush` could not send, handed back with its bytes.
+    struct Unsent {
+        let bytes: ByteBuffer
+        let destination: SIPDestination
+        let refusal: Refusal
+    }
+
+    private struct Queued {
+        let offset: Int
+        let length: Int
+        let addressLength: socklen_t
+        let destination: SIPDestination
     }
 
     private let descriptor: CInt
     /// False once NIO has closed the socket (its channel went inactive): the descriptor number may be reused.
     private(set) var isOpen = true
 
+    /// The queued datagrams' bytes, back to back; kept (with its capacity) from batch to batch.
+    private var arena: [UInt8] = []
+    private var queued: [Queued] = []
+    /// The queued datagrams' addresses, in `queued` order.
+    private var addresses: [sockaddr_storage] = []
+    /// The argument array of `c_datagram_batch_send`, allocated once.
+    private let batch: UnsafeMutablePointer<c_datagram>
+
     init(descriptor: CInt) {
         self.descriptor = descriptor
+        batch = .allocate(capacity: Int(C_DATAGRAM_BATCH_MAX))
+        arena.reserveCapacity(64 << 10)
+        queued.reserveCapacity(Int(C_DATAGRAM_BATCH_MAX))
+        addresses.reserveCapacity(Int(C_DATAGRAM_BATCH_MAX))
+    }
+
+    deinit {
+        batch.deallocate()
     }
 
     /// NIO closed the descriptor; nothing is sent through it any more.
@@ -39,20 +75,75 @@ final class UDPDatagramSender: @unchecked Sendable {
         isOpen = false
     }
 
-    func send(_ bytes: ByteBuffer, to address: SocketAddress) -> Outcome {
-        guard isOpen else { return .failed(IOError(errnoCode: EBADF, reason: "sendto(2) on a closed socket")) }
-        return bytes.withUnsafeReadableBytes { datagram in
-            address.withSockAddr { socketAddress, size in
-                while true {
-                    if sendto(descriptor, datagram.baseAddress, datagram.count, 0, socketAddress, socklen_t(size)) >= 0 {
-                        return .sent
+    /// Datagrams waiting for `flush`.
+    var queuedCount: Int { queued.count }
+
+    /// Copies a datagram into the batch; `flush` sends it.
+    func enqueue(_ bytes: ByteBuffer, to destination: SIPDestination) {
+        var storage = sockaddr_storage()
+        let addressLength = destination.address.withSockAddr { address, size -> socklen_t in
+            let length = min(size, MemoryLayout<sockaddr_storage>.size)
+            withUnsafeMutableBytes(of: &storage) { $0.baseAddress?.copyMemory(from: address, byteCount: length) }
+            return socklen_t(length)
+        }
+        queued.append(Queued(offset: arena.count, length: bytes.readableBytes, addressLength: addressLength, destination: destination))
+        addresses.append(storage)
+        bytes.withUnsafeReadableBytes { arena.append(contentsOf: $0) }
+    }
+
+    /// Sends every queued datagram, in order, and empties the batch. Returns the ones the kernel refused; a refused
+    /// datagram does not stop the ones after it, except that once the send buffer is full the rest are all handed
+    /// back as `wouldBlock`. Nothing is called back from in here, so the caller may queue more while it handles them.
+    func flush() -> [Unsent] {
+        guard !queued.isEmpty else { return [] }
+        var refused: [(index: Int, refusal: Refusal)] = []
+        if isOpen {
+            send(&refused)
+        } else {
+            let closed = IOError(errnoCode: EBADF, reason: "sendmmsg(2) on a closed socket")
+            refused = queued.indices.map { ($0, .failed(closed)) }
+        }
+        let unsent = refused.map { index, refusal in
+            let entry = queued[index]
+            return Unsent(
+                bytes: ByteBuffer(bytes: arena[entry.offset..<(entry.offset + entry.length)]),
+                destination: entry.destination, refusal: refusal)
+        }
+        arena.removeAll(keepingCapacity: true)
+        queued.removeAll(keepingCapacity: true)
+        addresses.removeAll(keepingCapacity: true)
+        return unsent
+    }
+
+    private func send(_ refused: inout [(index: Int, refusal: Refusal)]) {
+        let total = queued.count
+        arena.withUnsafeBytes { bytes in
+            addresses.withUnsafeBytes { addressBytes in
+                guard let base = bytes.baseAddress, let addressBase = addressBytes.baseAddress else { return }
+                var next = 0
+                while next < total {
+                    let count = min(total - next, Int(C_DATAGRAM_BATCH_MAX))
+                    for slot in 0..<count {
+                        let entry = queued[next + slot]
+                        let address = (addressBase + (next + slot) * MemoryLayout<sockaddr_storage>.stride)
+                            .assumingMemoryBound(to: sockaddr.self)
+                        batch[slot] = c_datagram(
+                            bytes: base + entry.offset, length: entry.length, address: address,
+                            address_length: entry.addressLength)
+                    }
+                    let sent = c_datagram_batch_send(descriptor, batch, UInt32(count))
+                    if sent > 0 {
+                        next += Int(sent)
+                        continue
                     }
                     let code = errno
-                    switch code {
-                    case EINTR: continue
-                    case EAGAIN, EWOULDBLOCK: return .wouldBlock
-                    default: return .failed(IOError(errnoCode: code, reason: "sendto(2)"))
+                    if code == EAGAIN || code == EWOULDBLOCK {
+                        refused.append(contentsOf: (next..<total).map { ($0, .wouldBlock) })
+                        return
                     }
+                    // The first datagram of the call was refused; the ones behind it may still go.
+                    refused.append((next, .failed(IOError(errnoCode: code, reason: "sendmmsg(2)"))))
+                    next += 1
                 }
             }
         }

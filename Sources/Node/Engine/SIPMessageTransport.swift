@@ -9,6 +9,9 @@ protocol SIPMessageTransport: AnyObject {
     var eventLoop: any EventLoop { get }
     var parserLimits: SIPParserLimits { get }
     func send(_ bytes: ByteBuffer, to destination: SIPDestination)
+    /// Runs `body` once what was sent so far has really been handed to the kernel (the UDP transport writes a loop
+    /// tick's datagrams together); the setup-delay metrics stamp their end there.
+    func whenSent(_ body: @escaping () -> Void)
     func advertisedAddress(for transport: SIPTransportProtocol) -> (host: String, port: Int)?
 }
 

@@ -84,10 +84,12 @@ extension B2BUASession {
                 attempt.abandonedLegReceived(response, engine: engine)
             }
         }
-        // The INVITE left with the transaction's start (sent to the transport synchronously).
+        // The transaction's start queued the INVITE; it is on the wire once the transport has flushed it.
         if isInvite && !inviteDelayRecorded {
             inviteDelayRecorded = true
-            EngineMetrics.record(engine.metrics.inviteDelay, since: receivedAt)
+            let timer = engine.metrics.inviteDelay
+            let receivedAt = self.receivedAt
+            engine.transport.whenSent { EngineMetrics.record(timer, since: receivedAt) }
         }
     }
 
@@ -265,8 +267,11 @@ extension B2BUASession {
         phase = .answered
         engine.journalAnswered(self)
         respondToCustomer(relayed)
-        // This runs while the engine handles the provider's 2xx, so its stamp is that response's arrival.
-        EngineMetrics.record(engine.metrics.answerDelay, since: engine.messageReceivedAt)
+        // This runs while the engine handles the provider's 2xx, so its stamp is that response's arrival; the relayed
+        // 200 is on the wire once the transport has flushed it.
+        let timer = engine.metrics.answerDelay
+        let answerReceivedAt = engine.messageReceivedAt
+        engine.transport.whenSent { EngineMetrics.record(timer, since: answerReceivedAt) }
         startAnswerRetransmission()
         startCallTimers(answer: response)
     }

@@ -56,6 +56,11 @@ final class RecordingTransport: SIPMessageTransport {
         }
     }
 
+    /// What is sent here is recorded at once, so it is "on the wire" when `send` returns.
+    func whenSent(_ body: @escaping () -> Void) {
+        body()
+    }
+
     func advertisedAddress(for transport: SIPTransportProtocol) -> (host: String, port: Int)? {
         ("127.0.0.1", 5060)
     }
