@@ -20,12 +20,16 @@ final class ClientTransactionDriver {
     }
 
     let branch: String
-    let request: SIPRequest
     let destination: SIPDestination
-    private let requestBytes: ByteBuffer
+    /// The request and its bytes until a final response: retransmissions and the ACK of a non-2xx final are made
+    /// from them. An INVITE transaction lingers 32 s after its final (Timers D and M) and a non-INVITE one up to
+    /// 5 s (Timer K), so they are dropped then: they were most of what a finished call kept in memory.
+    private var request: SIPRequest?
+    private var requestBytes: ByteBuffer?
+    /// The hop-by-hop ACK of a non-2xx final, sent again for each retransmission of that final (RFC 3261 §17.1.1.3).
+    private var ackBytes: ByteBuffer?
     private var machine: Machine
     private var timers = NamedTimers<TransactionTimer>()
-    private var lastFailureResponse: SIPResponse?
     private(set) var receivedProvisional = false
     private(set) var receivedFinal = false
 
@@ -50,6 +54,9 @@ final class ClientTransactionDriver {
         self.onEvent = onEvent
     }
 
+    /// Whether the request (parsed or serialized) is still kept; it is dropped at the final response.
+    var holdsRequest: Bool { request != nil || requestBytes != nil }
+
     var isInvite: Bool {
         if case .invite = machine { return true }
         return false
@@ -62,9 +69,15 @@ final class ClientTransactionDriver {
     func received(_ response: SIPResponse) {
         if response.statusCode > 100, response.statusCode < 200 { receivedProvisional = true }
         if response.statusCode >= 200 { receivedFinal = true }
-        if response.statusCode >= 300 && lastFailureResponse == nil { lastFailureResponse = response }
+        if response.statusCode >= 300, ackBytes == nil, isInvite, let request {
+            ackBytes = SIPMessage.request(MessageFactory.hopByHopACK(for: request, response: response)).serialized()
+        }
         let code = response.statusCode
         perform(advance(invite: { $0.receivedResponse(statusCode: code) }, nonInvite: { $0.receivedResponse(statusCode: code) }), response: response)
+        if receivedFinal {
+            request = nil
+            requestBytes = nil
+        }
     }
 
     func timerFired(_ timer: TransactionTimer) {
@@ -112,11 +125,9 @@ final class ClientTransactionDriver {
         for action in actions {
             switch action {
             case .transmitRequest:
-                if !retransmissionsMuted { engine.transport.send(requestBytes, to: destination) }
+                if !retransmissionsMuted, let requestBytes { engine.transport.send(requestBytes, to: destination) }
             case .sendACK:
-                if let failure = response ?? lastFailureResponse {
-                    engine.transport.send(SIPMessage.request(MessageFactory.hopByHopACK(for: request, response: failure)), to: destination)
-                }
+                if let ackBytes { engine.transport.send(ackBytes, to: destination) }
             case .deliverResponse:
                 if let response { notify(.response(response)) }
             case .startTimer(let timer, let duration):
@@ -150,6 +161,9 @@ final class ClientTransactionDriver {
         guard !finished else { return }
         finished = true
         timers.cancelAll()
+        request = nil
+        requestBytes = nil
+        ackBytes = nil
         // Breaks the session → attempt → driver → closure → session cycle.
         onEvent = { _ in }
         engine.clientTransactionTerminated(branch: branch)

@@ -247,7 +247,7 @@ final class NodeEngine: SIPTransportDelegate {
 
     private func handleCancel(_ request: SIPRequest, topVia: SIPVia?, from source: SIPSource) {
         guard let inviteKey = ServerTransactionKey(topVia: topVia, method: .invite),
-              let invite = serverTransactions[inviteKey], invite.request.method == .invite,
+              let invite = serverTransactions[inviteKey], invite.isInvite,
               let callID = request.callID, let session = sessionsByALeg[callID]
         else {
             respondStatelessly(481, to: request, from: source)

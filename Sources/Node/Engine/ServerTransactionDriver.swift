@@ -29,7 +29,11 @@ final class ServerTransactionDriver {
     }
 
     let key: ServerTransactionKey
-    let request: SIPRequest
+    /// The request until the final response: the 100 Trying is made from it (the session keeps its own copy). An
+    /// INVITE transaction lingers 32 s after a 2xx (Timer L) and a non-INVITE one 32 s after its final (Timer J),
+    /// so it is dropped then.
+    private var request: SIPRequest?
+    let isInvite: Bool
     let replyTo: SIPDestination
     private var machine: Machine
     private var lastResponse: ByteBuffer?
@@ -45,7 +49,8 @@ final class ServerTransactionDriver {
         self.request = request
         self.replyTo = replyTo
         let reliable = replyTo.transport == .tcp
-        if request.method == .invite {
+        isInvite = request.method == .invite
+        if isInvite {
             machine = .invite(ServerInviteTransaction(reliableTransport: reliable, timers: engine.transactionTimers))
         } else {
             machine = .nonInvite(ServerNonInviteTransaction(reliableTransport: reliable, timers: engine.transactionTimers))
@@ -117,18 +122,30 @@ final class ServerTransactionDriver {
         perform(advance(invite: { $0.sendResponse(statusCode: code) }, nonInvite: { $0.sendResponse(statusCode: code) }), response: response)
     }
 
-    /// Whether the last response sent is kept for retransmission (it is dropped when the transaction ends).
+    /// Whether the last response sent is kept for retransmission (dropped when the transaction ends, and a 2xx once
+    /// its ACK came).
     var holdsLastResponse: Bool { lastResponse != nil }
+    /// Whether the request is still kept; it is dropped at the final response.
+    var holdsRequest: Bool { request != nil }
 
     /// Re-sends a 2xx the TU retransmits (RFC 3261 §13.3.1.4; the transaction is Accepted).
     func retransmitFinal() {
         if let lastResponse { engine.transport.send(lastResponse, to: replyTo) }
     }
 
+    /// The TU stopped retransmitting its 2xx (the ACK came, or the call is over). In Accepted the transaction only
+    /// absorbs retransmitted INVITEs (RFC 6026 §7.1), so the 2xx's bytes are not needed for the rest of Timer L.
+    /// A non-2xx final is kept: the transaction itself answers retransmissions with it.
+    func answerAcknowledged() {
+        guard case .invite(let invite) = machine, case .accepted = invite.state else { return }
+        lastResponse = nil
+    }
+
     private func transmit(_ response: SIPResponse) {
         let bytes = response.serialized()
         lastResponse = bytes
         engine.transport.send(bytes, to: replyTo)
+        if response.statusCode >= 200 { request = nil }
     }
 
     private func perform(_ actions: [ServerDriverAction], response: SIPResponse?) {
@@ -137,7 +154,7 @@ final class ServerTransactionDriver {
             case .deliver:
                 break  // the engine routes requests and 2xx ACKs itself
             case .send100Trying:
-                transmit(SIPResponse(replyingTo: request, statusCode: 100))
+                if let request { transmit(SIPResponse(replyingTo: request, statusCode: 100)) }
             case .transmitResponse:
                 if let response { transmit(response) }
             case .retransmitLastResponse:
@@ -174,6 +191,7 @@ final class ServerTransactionDriver {
         timers.cancelAll()
         // Nothing is retransmitted any more; the session keeps this driver for the rest of the call.
         lastResponse = nil
+        request = nil
         engine.serverTransactionTerminated(key)
     }
 }

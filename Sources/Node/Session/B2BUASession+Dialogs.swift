@@ -180,6 +180,7 @@ extension B2BUASession {
 
     func stopAnswerRetransmission() {
         perform(answerRetransmission.receivedACK())
+        aServer.answerAcknowledged()
     }
 
     private func perform(_ actions: [UAS2xxRetransmission.Action]) {

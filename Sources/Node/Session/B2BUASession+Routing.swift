@@ -78,6 +78,7 @@ extension B2BUASession {
         // a late 1xx and ACK and BYE a late 2xx. The driver drops this closure when it terminates.
         let engine = self.engine
         attempt.client = engine.startClientTransaction(request, branch: branch, to: provider.destination) { [weak self] event in
+            if case .response(let response) = event, response.statusCode >= 200 { attempt.finalReceived() }
             if let self {
                 self.attemptEvent(event, attempt: attempt)
             } else if case .response(let response) = event {
@@ -218,10 +219,10 @@ extension B2BUASession {
         retire(attempt, keepingCapacity: true)
         let dialog = Dialog(
             callID: attempt.callID,
-            localHeader: attempt.request.headers[.from] ?? "",
+            localHeader: attempt.localFromHeader,
             remoteHeader: response.headers[.to] ?? "",
             localCSeq: 1,
-            remoteTarget: Self.contactURI(response.headers[.contact]) ?? attempt.request.uri,
+            remoteTarget: Self.contactURI(response.headers[.contact]) ?? attempt.requestURI,
             routeSet: response.headers.values(.recordRoute).reversed(),
             destination: attempt.provider.destination
         )

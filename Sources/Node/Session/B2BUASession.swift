@@ -178,6 +178,7 @@ final class B2BUASession {
         }
         if let winner { releaseCapacity(of: winner) }
         answerRetransmissionTimers.cancelAll()
+        aServer.answerAcknowledged()
         rate(endingAt: now, finalCode: finalCode)
         do {
             let records = try cdr.finish(finalCode: finalCode, reason: reason, releasedBy: releasedBy, cause: cause, at: now)

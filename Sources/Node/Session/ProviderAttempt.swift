@@ -11,7 +11,12 @@ final class ProviderAttempt {
     var provider: ProviderTarget { planned.target }
     let callID: String
     let fromTag: String
-    let request: SIPRequest
+    /// The INVITE until a final response: a CANCEL is made from it. The attempt lives as long as its transaction's
+    /// closure after the call (Timer M, 32 s), so the parsed INVITE is dropped at the final response.
+    private(set) var request: SIPRequest?
+    /// The INVITE's From and Request-URI, which the dialog of an answer (or the hang-up of an unwanted one) needs.
+    let localFromHeader: String
+    let requestURI: SIPURI
     /// The attempt's INVITE transaction while it lives; the engine's table owns it, so the serialized INVITE and the
     /// machine are freed when it terminates, not kept for the rest of the call (about 1.7 KB a held call).
     weak var client: ClientTransactionDriver?
@@ -39,11 +44,19 @@ final class ProviderAttempt {
         self.callID = callID
         self.fromTag = fromTag
         self.request = request
+        localFromHeader = request.headers[.from] ?? ""
+        requestURI = request.uri
+    }
+
+    /// A final response came: nothing can be CANCELled any more.
+    func finalReceived() {
+        request = nil
     }
 
     /// CANCEL this attempt's INVITE (its own non-INVITE transaction, same branch, keyed apart).
     func sendCancel(engine: NodeEngine) {
         guard !cancelSent else { return }
+        guard let request else { return }
         cancelSent = true
         let cancel = MessageFactory.cancel(for: request)
         guard let branch = cancel.topVia?.branch else { return }
@@ -54,10 +67,10 @@ final class ProviderAttempt {
     func hangUpUnwantedAnswer(_ response: SIPResponse, engine: NodeEngine) {
         var dialog = Dialog(
             callID: callID,
-            localHeader: request.headers[.from] ?? "",
+            localHeader: localFromHeader,
             remoteHeader: response.headers[.to] ?? "",
             localCSeq: 1,
-            remoteTarget: B2BUASession.contactURI(response.headers[.contact]) ?? request.uri,
+            remoteTarget: B2BUASession.contactURI(response.headers[.contact]) ?? requestURI,
             routeSet: response.headers.values(.recordRoute).reversed(),
             destination: provider.destination
         )
