@@ -49,8 +49,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // getrandom(2) in bulk, which Swift's Glibc module does not import (record ids draw from it).
+        .target(name: "CSystemRandom"),
         // Immutable record value types (CDR, attempt, message) and their encoding.
-        .target(name: "Records"),
+        .target(name: "Records", dependencies: ["CSystemRandom"]),
         // Hash chains, RFC 9162 Merkle trees and proofs, signed checkpoints, verification.
         .target(
             name: "Ledger",
@@ -192,7 +194,8 @@ let package = Package(
     ]
 )
 
-for target in package.targets where target.name != "CDatagramBatch" {
+// The C targets take no Swift settings.
+for target in package.targets where !["CDatagramBatch", "CSystemRandom"].contains(target.name) {
     var settings = target.swiftSettings ?? []
     settings.append(.swiftLanguageMode(.v6))
     settings.append(.enableUpcomingFeature("InternalImportsByDefault"))

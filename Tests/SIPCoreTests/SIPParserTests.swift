@@ -91,6 +91,31 @@ struct SIPParserTests {
         #expect(SIPHeaderName("X-Carrier-Id").key == "x-carrier-id")
     }
 
+    /// The parser normalises names from its bytes; a header built in code from its String. Both must agree, for short
+    /// keys (small strings) and long ones, every letter in both cases (compact forms), and names already lower case.
+    @Test func headerNamesNormaliseFromBytesAsFromStrings() throws {
+        let letters = "abcdefghijklmnopqrstuvwxyz".map(String.init)
+        let names = letters + letters.map { $0.uppercased() } + [
+            "Via", "vIA", "Call-ID", "CSeq", "Content-Length", "content-length", "Record-Route",
+            "P-Asserted-Identity", "X-BF-Negotiation-ID", "X-A-Header-Name-Longer-Than-Thirty-Two-Bytes",
+        ]
+        for name in names {
+            let fromBytes = Array(name.utf8).withUnsafeBytes { SIPHeaderName(writtenBytes: $0) }
+            #expect(fromBytes == SIPHeaderName(name), "\(name)")
+            #expect(fromBytes.key == (name.count == 1 ? fromBytes.key : name.lowercased()), "\(name)")
+        }
+        // In a message, through the parser.
+        let lines = [
+            "OPTIONS sip:a@127.0.0.1 SIP/2.0", "Via: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bK-n", "From: <sip:a@h>;tag=1",
+            "To: <sip:b@h>", "Call-ID: names", "CSeq: 1 OPTIONS", "P-Asserted-Identity: <sip:a@h>", "X-BF-Negotiation-ID: n1",
+            "Content-Length: 0", "", "",
+        ]
+        let message = try SIPParser().parse(ByteBuffer(string: lines.joined(separator: "\r\n")))
+        #expect(message.headers.fields.map(\.key.key) == ["via", "from", "to", "call-id", "cseq", "p-asserted-identity", "x-bf-negotiation-id", "content-length"])
+        // A name built in code that is not ASCII is lower-cased the Unicode way (the parser refuses such names).
+        #expect(SIPHeaderName("X-Ärger").key == "x-ärger")
+    }
+
     @Test func compactFormsInAMessage() throws {
         let request = try parseRequest(Samples.inviteCompact)
         // Spelling is kept, lookups go by the normalised name.

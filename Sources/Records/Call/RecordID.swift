@@ -2,24 +2,26 @@
 public enum RecordID {
     /// A new random record id such as `6f1c2d3e-...`, lowercase.
     ///
-    /// Built here from `SystemRandomNumberGenerator` (getrandom) rather than Foundation's `UUID()`:
+    /// Built here from the kernel's CSPRNG (`SystemRandomPool`, getrandom) rather than Foundation's `UUID()`:
     /// on Linux that opens, reads and closes `/dev/urandom` for every UUID, which was four file opens
     /// per call on the node's event loop (issue 9 profile).
     @Sendable
     public static func random() -> String {
-        var generator = SystemRandomNumberGenerator()
-        var bytes = [UInt8](repeating: 0, count: 16)
-        for half in 0..<2 {
-            let value: UInt64 = generator.next()
-            for offset in 0..<8 { bytes[half * 8 + offset] = UInt8(truncatingIfNeeded: value >> (offset * 8)) }
+        let (high, low) = SystemRandomPool.next128()
+        var words = (high.littleEndian, low.littleEndian)
+        return withUnsafeMutableBytes(of: &words) { bytes in
+            bytes[6] = (bytes[6] & 0x0F) | 0x40  // version 4 (RFC 9562 §5.4)
+            bytes[8] = (bytes[8] & 0x3F) | 0x80  // variant 10
+            return format(UnsafeRawBufferPointer(bytes))
         }
-        bytes[6] = (bytes[6] & 0x0F) | 0x40  // version 4 (RFC 9562 §5.4)
-        bytes[8] = (bytes[8] & 0x3F) | 0x80  // variant 10
-        return format(bytes)
     }
 
     /// `bytes` (16) as 8-4-4-4-12 lowercase hex.
     static func format(_ bytes: [UInt8]) -> String {
+        bytes.withUnsafeBytes { format($0) }
+    }
+
+    private static func format(_ bytes: UnsafeRawBufferPointer) -> String {
         String(unsafeUninitializedCapacity: 36) { buffer in
             var out = 0
             for (index, byte) in bytes.enumerated() {

@@ -10,6 +10,13 @@ public struct SIPHeaderField: Sendable, Hashable {
         self.key = SIPHeaderName(name)
         self.value = value
     }
+
+    /// For the parser, which normalises the name from its bytes.
+    init(name: String, key: SIPHeaderName, value: String) {
+        self.name = name
+        self.key = key
+        self.value = value
+    }
 }
 
 /// The ordered header list of a message. Order and spelling are preserved.

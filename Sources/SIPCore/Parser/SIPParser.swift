@@ -206,6 +206,7 @@ public struct SIPParser: Sendable {
         while valueEnd > valueStart, line[valueEnd - 1] == UInt8(ascii: " ") || line[valueEnd - 1] == UInt8(ascii: "\t") { valueEnd -= 1 }
         return SIPHeaderField(
             name: String(decoding: nameBytes, as: UTF8.self),
+            key: SIPHeaderName(writtenBytes: nameBytes),
             value: String(decoding: UnsafeRawBufferPointer(rebasing: line[valueStart..<valueEnd]), as: UTF8.self)
         )
     }
