@@ -109,16 +109,22 @@ struct SIPBytes {
     /// The trimmed, non-empty parts of `range` between `separator`s outside quotes and `<…>`.
     func split(_ range: Range<Int>, on separator: UInt8) -> [Range<Int>] {
         var parts: [Range<Int>] = []
+        forEachPart(range, on: separator) { parts.append($0) }
+        return parts
+    }
+
+    /// The trimmed, non-empty parts of `range` between `separator`s outside quotes and `<…>`, in order, without
+    /// collecting them (parameter lists are parsed on every message).
+    func forEachPart(_ range: Range<Int>, on separator: UInt8, _ body: (Range<Int>) -> Void) {
         var start = range.lowerBound
         forEachSeparator(separator, in: range) { cut in
             let part = trimmed(start..<cut)
-            if !part.isEmpty { parts.append(part) }
+            if !part.isEmpty { body(part) }
             start = cut + 1
             return true
         }
         let last = trimmed(start..<range.upperBound)
-        if !last.isEmpty { parts.append(last) }
-        return parts
+        if !last.isEmpty { body(last) }
     }
 
     /// The first trimmed, non-empty part of `range` before a `separator` outside quotes and `<…>`,

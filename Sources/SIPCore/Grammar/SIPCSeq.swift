@@ -10,12 +10,21 @@ public struct SIPCSeq: Sendable, Hashable, CustomStringConvertible {
 
     public init(parsing text: some StringProtocol) throws(SIPParseError) {
         // Bytes: SP or HTAB followed by a combining mark would hide the separator from a Character split.
+        // Exactly two blank-separated words, found in place (a split would allocate on every message).
         let parsed: (UInt32, SIPMethod)? = text.withSIPBytes { bytes in
-            let parts = bytes.base.split(whereSeparator: ASCIIByte.isBlank)
-            guard parts.count == 2, let number = SIPDecimal.parseBytes(parts[0], maxDigits: 10), number < 1 << 31 else {
-                return nil
+            let base = bytes.base
+            var index = 0
+            func word() -> Range<Int>? {
+                while index < base.count, ASCIIByte.isBlank(base[index]) { index += 1 }
+                let start = index
+                while index < base.count, !ASCIIByte.isBlank(base[index]) { index += 1 }
+                return start < index ? start..<index : nil
             }
-            return (UInt32(number), SIPMethod(String(decoding: parts[1], as: UTF8.self)))
+            guard let digits = word(), let token = word(), word() == nil,
+                  let number = SIPDecimal.parseBytes(base[digits], maxDigits: 10),
+                  number < 1 << 31
+            else { return nil }
+            return (UInt32(number), SIPMethod(String(decoding: base[token], as: UTF8.self)))
         }
         guard let parsed else { throw SIPParseError(.invalidHeaderValue, "CSeq malformed") }
         (sequence, method) = parsed

@@ -44,16 +44,18 @@ public struct SIPParameters: Sendable, Hashable, Sequence {
     init(_ bytes: SIPBytes, _ range: Range<Int>) {
         items = []
         guard !range.isEmpty else { return }
-        for part in bytes.split(range, on: UInt8(ascii: ";")) {
+        var parsed: [Parameter] = []
+        bytes.forEachPart(range, on: UInt8(ascii: ";")) { part in
             if let equals = bytes.firstIndex(of: UInt8(ascii: "="), in: part) {
-                items.append(Parameter(
+                parsed.append(Parameter(
                     name: bytes.string(bytes.trimmed(part.lowerBound..<equals)),
                     value: bytes.string(bytes.trimmed(equals + 1..<part.upperBound))
                 ))
             } else {
-                items.append(Parameter(name: bytes.string(part), value: nil))
+                parsed.append(Parameter(name: bytes.string(part), value: nil))
             }
         }
+        items = parsed
     }
 
     /// Serialized form with leading `;` before each parameter, or empty.
