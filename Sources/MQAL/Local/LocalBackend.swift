@@ -82,6 +82,8 @@ public actor LocalBackend: StreamBackend {
         }
         var results = [Result<StreamAck, StreamError>?](repeating: nil, count: messages.count)
         var bytes: [UInt8] = []
+        // Once for the batch (see `LocalStreamEntry.append`).
+        bytes.reserveCapacity(messages.reduce(0) { $0 + LocalStreamEntry.maximumSize(messageID: $1.messageID, body: $1.body) })
         var appended: [(index: Int, messageID: String, sequence: UInt64)] = []
         var inBatch: [String: UInt64] = [:]
         for (index, message) in messages.enumerated() {

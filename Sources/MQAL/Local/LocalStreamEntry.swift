@@ -6,15 +6,24 @@ enum LocalStreamEntry {
     /// Encodes an entry, `\n` included.
     static func encode(sequence: UInt64, messageID: String, body: [UInt8]) -> [UInt8] {
         var line: [UInt8] = []
+        line.reserveCapacity(maximumSize(messageID: messageID, body: body))
         append(sequence: sequence, messageID: messageID, body: body, to: &line)
         return line
     }
 
+    /// The most bytes `append` adds for this message: CRC and space, up to 20 digits and a space, id, space, body, `\n`.
+    static func maximumSize(messageID: String, body: [UInt8]) -> Int {
+        9 + 21 + messageID.utf8.count + 1 + body.count + 1
+    }
+
     /// Appends an entry, `\n` included, to `batch`: written in place (the CRC's 8 hex digits filled in after the
     /// covered bytes), where building it used to take four arrays and three strings per published record.
+    ///
+    /// The caller reserves the whole batch's capacity (`maximumSize`) once: `reserveCapacity` grows to exactly what
+    /// it is asked, so reserving per entry here reallocated and copied the batch for every entry, quadratic in the
+    /// batch (a tenth of the record writer thread's CPU at 1,500 calls/s, issue 9).
     static func append(sequence: UInt64, messageID: String, body: [UInt8], to batch: inout [UInt8]) {
         let start = batch.count
-        batch.reserveCapacity(start + 9 + 21 + messageID.utf8.count + body.count + 1)
         batch.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: 8))
         batch.append(UInt8(ascii: " "))
         appendDecimal(sequence, to: &batch)
