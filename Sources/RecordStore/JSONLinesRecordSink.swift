@@ -284,6 +284,15 @@ public final class JSONLinesRecordSink: RecordSink {
         writer.observeDurability(observer)
     }
 
+    /// From the next harvest cycle on, calls `observer` on the writer thread with the lines of the chains in `kinds`
+    /// that the cycle made durable, just before the durability observer hears of them (replacing an earlier
+    /// observer); it must return quickly. Lines sealed before the first such cycle, or dropped while writes failed
+    /// for long (`SealedLineBuffer.limit`), are not handed over: a consumer must read whatever it misses from the
+    /// chain files, which hold every line.
+    public func observeDurableLines(kinds: Set<String>, _ observer: @escaping @Sendable ([DurableLines]) -> Void) {
+        writer.observeDurableLines(kinds: kinds, observer)
+    }
+
     /// Whether the sink is in CDR restriction now: writes failed and new sessions must be refused.
     public var isRestricted: Bool {
         writer.isRestricted

@@ -80,6 +80,29 @@ struct LedgerChains: Sendable {
         ]
     }
 
+    /// Keeps the sealed lines of the chains named in `kinds` for `takeDurableLines`, and no longer those of others.
+    mutating func keepSealedLines(of kinds: Set<String>) {
+        Self.keepSealedLines(&cdr, kinds)
+        Self.keepSealedLines(&attempt, kinds)
+        Self.keepSealedLines(&bidlog, kinds)
+        Self.keepSealedLines(&audit, kinds)
+        Self.keepSealedLines(&checkpoint, kinds)
+    }
+
+    /// The kept lines that are durable now, one entry per chain that has any.
+    mutating func takeDurableLines() -> [DurableLines] {
+        [cdr.takeDurableLines(), attempt.takeDurableLines(), bidlog.takeDurableLines(), audit.takeDurableLines(), checkpoint.takeDurableLines()]
+            .compactMap { $0 }
+    }
+
+    private static func keepSealedLines(_ output: inout ChainOutput, _ kinds: Set<String>) {
+        if !kinds.contains(output.chain.kind) {
+            output.sealedLines = nil
+        } else if output.sealedLines == nil {
+            output.sealedLines = SealedLineBuffer()
+        }
+    }
+
     /// Whether any chain has bytes not yet written.
     var hasBufferedBytes: Bool {
         !cdr.buffer.isEmpty || !attempt.buffer.isEmpty || !bidlog.buffer.isEmpty || !audit.buffer.isEmpty || !checkpoint.buffer.isEmpty

@@ -39,6 +39,10 @@ final class RecordWriter: @unchecked Sendable {
     private var onLog: @Sendable (Bool, String) -> Void = { _, _ in }
     private var onRotation: @Sendable (RotationEvent) -> Void = { _ in }
     private var onDurable: @Sendable ([String: UInt64]) -> Void = { _ in }
+    /// Who takes the durable lines of which chains; the writer thread applies a change at its next cycle.
+    private var onDurableLines: (@Sendable ([DurableLines]) -> Void)?
+    private var durableLineKinds: Set<String> = []
+    private var durableLineKindsChanged = false
     /// The last durable `seq` per kind, as of the last harvest cycle.
     private var durable: [String: UInt64] = [:]
     /// Crash-journal changes handed over since the last cycle took them, and when the node last handed any over.
@@ -172,6 +176,16 @@ final class RecordWriter: @unchecked Sendable {
         let current = durable
         condition.unlock()
         observer(current)
+    }
+
+    /// From the next harvest cycle on, hands `observer` the lines of `kinds` each cycle made durable, before the
+    /// durability observer hears of them (replacing an earlier observer).
+    func observeDurableLines(kinds: Set<String>, _ observer: @escaping @Sendable ([DurableLines]) -> Void) {
+        condition.lock()
+        onDurableLines = observer
+        durableLineKinds = kinds
+        durableLineKindsChanged = true
+        condition.unlock()
     }
 
     var durableSequences: [String: UInt64] {
@@ -332,7 +346,13 @@ final class RecordWriter: @unchecked Sendable {
             let log = onLog
             let notifyRotation = onRotation
             let notifyDurable = onDurable
+            let notifyDurableLines = onDurableLines
+            let keepLines: Set<String>? = durableLineKindsChanged ? durableLineKinds : nil
+            durableLineKindsChanged = false
             condition.unlock()
+            if let keepLines {
+                chains.keepSealedLines(of: keepLines)
+            }
 
             var events: [RestrictionStateMachine.Event] = []
             if let adminDirectory, RestrictionRelease.take(adminDirectory: adminDirectory) {
@@ -395,6 +415,11 @@ final class RecordWriter: @unchecked Sendable {
                 notifyRotation(event)
             }
             if durableAdvanced {
+                // The lines first, so a publisher woken by the durability report finds them in memory.
+                if let notifyDurableLines {
+                    let lines = chains.takeDurableLines()
+                    if !lines.isEmpty { notifyDurableLines(lines) }
+                }
                 notifyDurable(durableNow)
             }
             chains.rotationEvents.removeAll(keepingCapacity: true)

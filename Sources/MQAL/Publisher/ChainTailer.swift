@@ -47,6 +47,14 @@ final class ChainTailer {
         return lines
     }
 
+    /// Continues after `seq`: the records up to it came from elsewhere (lines handed over in memory). The open file
+    /// is let go, so a later read starts in the file holding the next record instead of scanning on from here.
+    func skip(past seq: UInt64) {
+        guard seq >= nextSeq else { return }
+        nextSeq = seq + 1
+        current = nil
+    }
+
     // The file whose first seq is the largest at or below `seq`, opened at its start; nil when none is visible yet.
     private func open(holding seq: UInt64) throws(StreamError) -> ChainFileReader? {
         for name in try POSIXDirectory.names(in: directory) where Self.isChainFile(name) && firstSeqs[name] == nil {

@@ -18,6 +18,10 @@ actor PublisherEngine {
     private let readAhead: Int
     private let cursorInterval: Duration
     private let cursorFile: CursorFile
+    private let handedOver: HandedOverLines
+    /// Records taken from the lines handed over in memory and read from the chain files (for tests).
+    private(set) var linesFromMemory = 0
+    private(set) var linesFromFiles = 0
     // What the cursor file holds, and when it was last written.
     private var storedCursor: UInt64 = 0
     private var lastStore: ContinuousClock.Instant?
@@ -29,8 +33,12 @@ actor PublisherEngine {
     // a window's worth (which would also fill the client's reconnect buffer).
     private var probing = false
 
-    init(kind: String, dataDirectory: String, backend: any StreamBackend, readAhead: Int, cursorInterval: Duration) {
+    init(
+        kind: String, dataDirectory: String, backend: any StreamBackend, readAhead: Int, cursorInterval: Duration,
+        handedOver: HandedOverLines
+    ) {
         self.kind = kind
+        self.handedOver = handedOver
         self.backend = backend
         self.dataDirectory = dataDirectory
         self.readAhead = readAhead
@@ -104,9 +112,20 @@ actor PublisherEngine {
         }
     }
 
+    // The next records come from the lines handed over in memory when they are there (the publisher is caught up),
+    // else from the chain files; both give the same messages, in `seq` order.
     private func refill(upTo durable: UInt64) throws(StreamError) {
         guard window.count < readAhead, let tailer else { return }
-        window.append(contentsOf: try tailer.read(upTo: durable, max: readAhead - window.count).map(\.message))
+        let handed = handedOver.take(from: tailer.nextSeq, upTo: durable, max: readAhead - window.count, kind: kind)
+        if let last = handed.last {
+            tailer.skip(past: last.seq)
+            window.append(contentsOf: handed)
+            linesFromMemory += handed.count
+        }
+        guard window.count < readAhead else { return }
+        let read = try tailer.read(upTo: durable, max: readAhead - window.count)
+        window.append(contentsOf: read.map(\.message))
+        linesFromFiles += read.count
     }
 
     private func storeCursor(_ committed: UInt64, force: Bool) throws(StreamError) {

@@ -1,5 +1,6 @@
 public import Logging
 public import ServiceLifecycle
+public import RecordStore
 import Synchronization
 
 /// Streams one chain's durable records to its backend, at least once, in a `ServiceGroup`.
@@ -13,6 +14,7 @@ public final class StreamPublisher: Service, Sendable {
     /// The chain this publisher streams.
     public let kind: String
     private let engine: PublisherEngine
+    private let handedOver: HandedOverLines
     private let options: PublisherOptions
     private let logger: Logger
     private let durableSequence: @Sendable () -> UInt64
@@ -38,8 +40,12 @@ public final class StreamPublisher: Service, Sendable {
         durableSequence: @escaping @Sendable () -> UInt64
     ) {
         self.kind = kind
+        // Twice the read-ahead: a cycle's lines wait while the window before them is published.
+        let handedOver = HandedOverLines(limit: 2 * options.readAhead)
+        self.handedOver = handedOver
         self.engine = PublisherEngine(
-            kind: kind, dataDirectory: dataDirectory, backend: backend, readAhead: options.readAhead, cursorInterval: options.cursorInterval
+            kind: kind, dataDirectory: dataDirectory, backend: backend, readAhead: options.readAhead,
+            cursorInterval: options.cursorInterval, handedOver: handedOver
         )
         self.options = options
         var logger = logger
@@ -64,6 +70,17 @@ public final class StreamPublisher: Service, Sendable {
             return true
         }
         if raised { wake.yield() }
+    }
+
+    /// Hands over lines of this chain that are durable (on the writer thread, before `durabilityChanged` reports
+    /// them); the publisher takes them instead of reading them back from the chain file while it is caught up.
+    public func linesDurable(_ lines: DurableLines) {
+        handedOver.offer(lines)
+    }
+
+    /// How many records were taken from handed-over lines and how many read from the chain files (for tests).
+    var linesRead: (memory: Int, files: Int) {
+        get async { (await engine.linesFromMemory, await engine.linesFromFiles) }
     }
 
     public func run() async throws {

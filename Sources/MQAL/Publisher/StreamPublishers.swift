@@ -11,10 +11,17 @@ public final class StreamPublishers: Sendable {
         self.publishers = publishers
     }
 
-    /// Registers the sink's durability observer (the sink keeps one; this replaces an earlier one) so every
-    /// publisher wakes when its chain gets durable records.
+    /// Registers the sink's durability observers (the sink keeps one of each; this replaces earlier ones) so every
+    /// publisher gets its chain's durable lines in memory and wakes when its chain gets durable records.
     public func attach(to sink: JSONLinesRecordSink) {
         let publishers = self.publishers
+        sink.observeDurableLines(kinds: Set(publishers.map(\.kind))) { chains in
+            for lines in chains {
+                for publisher in publishers where publisher.kind == lines.kind {
+                    publisher.linesDurable(lines)
+                }
+            }
+        }
         sink.observeDurability { sequences in
             for publisher in publishers {
                 if let seq = sequences[publisher.kind] {

@@ -34,6 +34,8 @@ struct ChainOutput: Sendable {
     private(set) var durableSeq: UInt64 = 0
     /// The last sync of the current file failed: it is not closed until a later sync succeeds.
     var lastSyncFailed = false
+    /// Sealed lines kept for a durable-lines observer (`RecordWriter`); nil while nobody wants them.
+    var sealedLines: SealedLineBuffer?
 
     init(file: any RecordFile, chain: HashChain, merkle: CompactMerkleRoot = CompactMerkleRoot()) {
         self.file = file
@@ -48,6 +50,7 @@ struct ChainOutput: Sendable {
         let prevHash = chain.position.lastHash
         let sealed = chain.seal(fields, sign: sign)
         buffer.append(contentsOf: sealed.line)
+        sealedLines?.add(seq: sealed.seq, line: sealed.line)
         merkle.append(recordHash: sealed.hash)
         // Every file gets a manifest when it is closed. Rotation happens only with an empty buffer, so every
         // buffered line lands in the current file.
@@ -61,9 +64,16 @@ struct ChainOutput: Sendable {
         let prevHash = chain.position.lastHash
         let (sealed, replacedKeys) = chain.seal(record: record)
         buffer.append(contentsOf: sealed.line)
+        sealedLines?.add(seq: sealed.seq, line: sealed.line)
         merkle.append(recordHash: sealed.hash)
         contents.add(seq: sealed.seq, prevHash: prevHash, hash: sealed.hash, line: sealed.line)
         return replacedKeys
+    }
+
+    /// The lines sealed since the last call that are durable now; nil while lines are not kept or none is new.
+    mutating func takeDurableLines() -> DurableLines? {
+        guard let lines = sealedLines?.take(upTo: durableSeq), !lines.isEmpty else { return nil }
+        return DurableLines(node: chain.nodeID, kind: chain.kind, lines: lines)
     }
 
     /// Syncs the current file (and its directory after a rotation); a failure leaves the file open and current.
