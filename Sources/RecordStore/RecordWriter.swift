@@ -18,7 +18,8 @@ import Darwin
 /// locked; the chains and byte buffers live in `run()` on the writer thread alone.
 final class RecordWriter: @unchecked Sendable {
     private let condition = NSCondition()
-    private var queued: [SessionRecords] = []
+    /// Optional only so the writer can move each session out of its batch (`take()`) instead of copying it.
+    private var queued: [SessionRecords?] = []
     private var queuedRecords = 0
     private var inFlightRecords = 0
     private var waitingEmitters = 0
@@ -329,7 +330,7 @@ final class RecordWriter: @unchecked Sendable {
                 nextHarvest = Date(timeIntervalSinceNow: Self.seconds(interval))
             }
             let exitRequested = closing && waitingEmitters == 0 && queued.isEmpty
-            let batch = queued
+            var batch = queued
             let batchRecords = queuedRecords
             let audits = queuedAudits
             queuedAudits.removeAll()
@@ -337,9 +338,15 @@ final class RecordWriter: @unchecked Sendable {
             queuedRecords = 0
             inFlightRecords += batchRecords
             if let time = pendingJournalTime {
-                journalChanges.append(contentsOf: pendingJournalChanges)
+                // Swapped, not appended, in the usual case (the last cycle wrote its changes): appending copied
+                // every change (issue 9 profile).
+                if journalChanges.isEmpty {
+                    swap(&journalChanges, &pendingJournalChanges)
+                } else {
+                    journalChanges.append(contentsOf: pendingJournalChanges)
+                    pendingJournalChanges.removeAll(keepingCapacity: true)
+                }
                 journalTime = time
-                pendingJournalChanges.removeAll(keepingCapacity: true)
                 pendingJournalTime = nil
             }
             let notifyRestriction = onRestrictionChange
@@ -359,15 +366,20 @@ final class RecordWriter: @unchecked Sendable {
                 events.append(.manualRelease(at: signing.clock.nowMicroseconds()))
             }
 
-            for session in batch {
-                seal(session, into: &chains)
+            // Each session is moved out of the batch, not copied: `for session in batch` (and a loop over the
+            // buffer's indices alike) copied every session, retaining each of its strings and arrays, and released
+            // the copy again before the batch freed the original (issue 9 profile).
+            for index in batch.indices {
+                if let session = batch[index].take() {
+                    seal(session, into: &chains)
+                }
             }
             for fields in audits {
                 chains.audit.append(fields)
             }
             // Queued audit records were counted in flight when they were accepted.
             bufferedRecords += batchRecords + audits.count
-            recordsSinceCheckpoint = recordsSinceCheckpoint || !batch.isEmpty || !audits.isEmpty
+            recordsSinceCheckpoint = recordsSinceCheckpoint || batchRecords > 0 || !audits.isEmpty
 
             let hadBytes = chains.hasBufferedBytes
             var cycleError: RecordSinkError?
@@ -484,8 +496,8 @@ final class RecordWriter: @unchecked Sendable {
             }
             if let stamp = time {
                 // Applied even if the write fails: the writer keeps the live set and catches up with a snapshot.
-                let taken = changes
-                changes.removeAll(keepingCapacity: true)
+                var taken: [LiveSessionJournalChange] = []
+                swap(&taken, &changes)
                 time = nil
                 try writer.apply(taken, at: stamp)
             }

@@ -49,17 +49,17 @@ final class LiveJournalWriter {
     /// Nothing is written while no session is or was live. A failed write is thrown and the next call writes a
     /// snapshot instead, so the files catch up with the live set.
     func apply(_ changes: [LiveSessionJournalChange], at time: Int64) throws(RecordSinkError) {
+        // Applied and encoded in one pass over the changes (each pass copied every change); the lines are unused
+        // in the rare cycle that writes a snapshot instead.
+        var bytes: [UInt8] = []
         for change in changes {
             change.apply(to: &live)
+            Self.appendLine(change.canonicalJSON(), to: &bytes)
         }
         if changes.isEmpty && live.isEmpty && !needsSnapshot { return }
         if needsSnapshot || log == nil || logLines + changes.count + 1 > max(Self.minimumCompactionLines, 2 * live.count) {
             try writeSnapshot(at: time)
             return
-        }
-        var bytes: [UInt8] = []
-        for change in changes {
-            Self.appendLine(change.canonicalJSON(), to: &bytes)
         }
         Self.appendLine(.object(["time_us": .integer(time)]), to: &bytes)
         do throws(RecordSinkError) {
