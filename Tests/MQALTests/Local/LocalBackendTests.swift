@@ -17,6 +17,20 @@ import Testing
         #expect(entries.map { String(decoding: $0.body, as: UTF8.self) } == (1...5).map { "{\"seq\":\($0)}" })
     }
 
+    // A batch that repeats an id (not ascending in seq) stores it once; an ascending batch is taken whole.
+    @Test func aRepeatInsideOneBatchIsStoredOnce() async throws {
+        let directory = MQALFixtures.temporaryDirectory()
+        let backend = LocalBackend(dataDirectory: directory, kind: "cdr")
+        let batch = messages(1...2) + messages(2...3) + messages(1...1)
+        let acks = await backend.publish(batch).compactMap { try? $0.get() }
+        #expect(acks.map(\.sequence) == [1, 2, 2, 3, 1])
+        #expect(acks.map(\.duplicate) == [false, false, true, false, true])
+        let more = await backend.publish(messages(4...6)).compactMap { try? $0.get() }
+        #expect(more.map(\.sequence) == [4, 5, 6])
+        let entries = try LocalStreamReader.readAll(dataDirectory: directory, kind: "cdr")
+        #expect(entries.map(\.messageID) == (1...6).map { "n1.cdr.\($0)" })
+    }
+
     // A restart republishes what came after its last cursor write: those ids are in the stream already.
     @Test func repeatsAfterARestartAreNotAppendedAgain() async throws {
         let directory = MQALFixtures.temporaryDirectory()
