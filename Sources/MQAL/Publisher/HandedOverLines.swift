@@ -35,15 +35,16 @@ final class HandedOverLines: Sendable {
                 run.lines.removeAll(keepingCapacity: true)
                 run.head = 0
             }
+            // Taken lines are released here, once a cycle, not one `removeFirst` per take; caught up, nothing is
+            // left to move.
+            if run.head > 0 {
+                run.lines.removeFirst(run.head)
+                run.head = 0
+            }
             run.node = batch.node
             run.lines.append(contentsOf: batch.lines)
             if run.count > limit {
-                run.head = run.lines.count - limit
-            }
-            // Taken lines are released in bulk, not one `removeFirst` per take.
-            if run.head > limit {
-                run.lines.removeFirst(run.head)
-                run.head = 0
+                run.lines.removeFirst(run.count - limit)
             }
         }
     }
@@ -61,8 +62,14 @@ final class HandedOverLines: Sendable {
             guard run.count > 0, run.lines[run.head].seq == seq else { return ("", []) }
             let available = Swift.min(UInt64(run.count), durable - seq + 1)
             let taken = Swift.min(max, Int(clamping: available))
-            defer { run.head += taken }
-            return (run.node, run.lines[run.head..<run.head + taken])
+            let slice = run.lines[run.head..<run.head + taken]
+            run.head += taken
+            if run.count == 0 {
+                // All taken: the lines are let go now (the slice keeps what it returns), not at the next offer.
+                run.lines.removeAll(keepingCapacity: true)
+                run.head = 0
+            }
+            return (run.node, slice)
         }
         // Built outside the lock: the writer thread offers the next cycle meanwhile.
         return lines.map { line in
