@@ -33,8 +33,8 @@ public struct CdrBuilder: Sendable {
     public private(set) var isFinished = false
 
     /// The price block, the negotiation, the routing path and the quality envelope, as the session sets them.
-    public var rating: CanonicalJSON?
-    public var negotiation: CanonicalJSON?
+    public var rating: CanonicalBlock<RatingBlock>?
+    public var negotiation: CanonicalBlock<NegotiationBlock>?
     public var routing: CanonicalJSON?
     public var quality: CanonicalJSON?
     /// The carrying provider's Receipt GUID and its state.

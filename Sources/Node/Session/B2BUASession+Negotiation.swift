@@ -53,15 +53,11 @@ extension B2BUASession {
     func bidAccepted(_ attempt: ProviderAttempt, at now: Int64) {
         guard let negotiation = attempt.negotiation else { return }
         bidEnded(attempt, outcome: BidOutcome.accepted.rawValue, asked: nil, at: now)
-        cdr.negotiation = .object([
-            "negotiation_id": .string(negotiation.id),
-            "rounds": .integer(negotiation.round),
-            "max_rounds": .integer(negotiation.terms.maxBidRounds),
-            "agreed_rate": .string(negotiation.bid.decimalString),
-            "deck_rate": .string(negotiation.terms.providerDeckRate.decimalString),
-            "currency": .string(negotiation.bid.currency.code),
-            "price_unit": .string(negotiation.unit.rawValue),
-        ])
+        cdr.negotiation = .typed(NegotiationBlock(
+            negotiationID: negotiation.id, rounds: negotiation.round, maxRounds: negotiation.terms.maxBidRounds,
+            agreedRate: negotiation.bid.decimalString, deckRate: negotiation.terms.providerDeckRate.decimalString,
+            currency: negotiation.bid.currency.code, priceUnit: negotiation.unit.rawValue
+        ))
     }
 
     /// Writes the bid-log record of `attempt`'s round, once.

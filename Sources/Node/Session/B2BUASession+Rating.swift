@@ -22,11 +22,11 @@ extension B2BUASession {
         let agreed = negotiations[carrier.provider.id].map(\.bid)
         do {
             let price = try RatedPrice.rate(usage, customer: customerMatch, provider: providerMatch, negotiatedProviderRate: agreed)
-            cdr.rating = .object(price.canonicalFields(customerAccount: customer.id, providerAccount: carrier.provider.id))
+            cdr.rating = .typed(price.ratingBlock(customerAccount: customer.id, providerAccount: carrier.provider.id))
         } catch {
             // A deck pair that cannot be priced together (units, currencies) is a configuration error: the CDR says
             // so instead of carrying a made-up price.
-            cdr.rating = .object(["error": .string(error.reason)])
+            cdr.rating = .typed(.unpriced(reason: error.reason))
             engine.logger.error("session could not be rated", metadata: ["session": "\(id)", "error": "\(error)"])
         }
     }

@@ -53,14 +53,14 @@ extension CallDetailRecord {
         writer.member("first_ringing_us", firstRingingMicros)
         writer.member("id", recordID)
         writer.member("kind", Self.kind)
-        writer.member("negotiation", negotiation)
+        writer.member("negotiation", negotiationBlock)
         writer.member("node", nodeID)
         writer.member("pdd_ms", pddMillis)
         writer.member("provider_id", providerID)
         writer.member("q850_cause", q850Cause)
         writer.member("q850_text", q850Text)
         writer.member("quality", quality)
-        writer.member("rating", rating)
+        writer.member("rating", ratingBlock)
         if let receipt {
             writer.member("receipt") { receipt.writeCanonicalMembers(into: &$0) }
         }

@@ -52,10 +52,10 @@ public struct CallDetailRecord: CanonicalRecord, Equatable {
     /// Whether the CDR was rebuilt at start from the live-session journal after a crash; encoded only when true.
     public let recovered: Bool
     /// The price in three directions (`customer`, `provider`, `spread`, `currency`), as the node's rating wrote it;
-    /// nil for an unrated session (docs/cdr-format.md, docs/rating.md).
-    public let rating: CanonicalJSON?
+    /// nil for an unrated session (docs/cdr-format.md, docs/rating.md). Typed when the node built it.
+    public let ratingBlock: CanonicalBlock<RatingBlock>?
     /// The bid/ask negotiation with the carrying provider (`negotiation_id`, `rounds`, `agreed_rate`); nil without one.
-    public let negotiation: CanonicalJSON?
+    public let negotiationBlock: CanonicalBlock<NegotiationBlock>?
     /// How the route was chosen: LCR scores, bid groups, exclusions; nil for an unrated session.
     public let routing: CanonicalJSON?
     /// The Receipt GUID and its state; nil when no provider proposed one.
@@ -88,8 +88,8 @@ public struct CallDetailRecord: CanonicalRecord, Equatable {
         aLeg: CallLeg,
         bLeg: CallLeg?,
         recovered: Bool = false,
-        rating: CanonicalJSON? = nil,
-        negotiation: CanonicalJSON? = nil,
+        rating: CanonicalBlock<RatingBlock>? = nil,
+        negotiation: CanonicalBlock<NegotiationBlock>? = nil,
         routing: CanonicalJSON? = nil,
         receipt: Receipt? = nil,
         quality: CanonicalJSON? = nil
@@ -118,12 +118,18 @@ public struct CallDetailRecord: CanonicalRecord, Equatable {
         self.aLeg = aLeg
         self.bLeg = bLeg
         self.recovered = recovered
-        self.rating = rating
-        self.negotiation = negotiation
+        self.ratingBlock = rating
+        self.negotiationBlock = negotiation
         self.routing = routing
         self.receipt = receipt
         self.quality = quality
     }
+
+    /// The `rating` block as canonical JSON.
+    public var rating: CanonicalJSON? { ratingBlock?.canonicalJSON }
+
+    /// The `negotiation` block as canonical JSON.
+    public var negotiation: CanonicalJSON? { negotiationBlock?.canonicalJSON }
 
     // Whole milliseconds, truncated; a wall clock stepped backwards yields 0, never a negative span.
     public static func milliseconds(from start: Int64, to end: Int64) -> Int64 {

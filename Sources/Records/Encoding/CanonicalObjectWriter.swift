@@ -68,16 +68,40 @@ public struct CanonicalObjectWriter {
 
     /// A string member; nothing for nil.
     public mutating func member(_ key: StaticString, _ value: String?) {
-        guard let value, begin(key) else { return }
+        guard let value else { return }
+        guard !writeDirectly(key, { output, key, comma in output.writeMember(plainKey: key, comma: comma, string: value) }),
+            begin(key)
+        else { return }
         output.writeString(value)
         end()
     }
 
     /// An integer member; nothing for nil.
     public mutating func member(_ key: StaticString, _ value: Int64?) {
-        guard let value, begin(key) else { return }
+        guard let value else { return }
+        guard !writeDirectly(key, { output, key, comma in output.writeMember(plainKey: key, comma: comma, integer: value) }),
+            begin(key)
+        else { return }
         output.writeInteger(value)
         end()
+    }
+
+    // Where `begin` would write the key at once (no override or marker to place first), `write` puts the comma,
+    // key and value in one reservation of room, and this returns true; false leaves the member to `begin`.
+    @inline(__always)
+    private mutating func writeDirectly(
+        _ key: StaticString, _ write: (inout CanonicalOutput, UnsafeBufferPointer<UInt8>, Bool) -> Void
+    ) -> Bool {
+        let written = key.withUTF8Buffer { key in
+            guard depth > 0 || sortsBeforeAnythingPending(key) else { return false }
+            assert(CanonicalOutput.escapeFreePrefixCount(key) == key.count, "a literal key needing a JSON escape")
+            write(&output, key, !empty)
+            return true
+        }
+        if written {
+            empty = false
+        }
+        return written
     }
 
     /// An integer member; nothing for nil.
@@ -222,7 +246,7 @@ public struct CanonicalObjectWriter {
     private mutating func writeKey(_ key: UnsafeBufferPointer<UInt8>, plain: Bool = false) {
         let comma = !empty
         empty = false
-        guard plain || CanonicalOutput.escapeFreePrefixCount(key) == key.count, let source = key.baseAddress else {
+        guard plain || CanonicalOutput.escapeFreePrefixCount(key) == key.count, key.baseAddress != nil else {
             if comma {
                 output.append(UInt8(ascii: ","))
             }
@@ -230,19 +254,7 @@ public struct CanonicalObjectWriter {
             output.append(UInt8(ascii: ":"))
             return
         }
-        let count = key.count
-        output.write(room: count + 4) { out in
-            var index = 0
-            if comma {
-                out[0] = UInt8(ascii: ",")
-                index = 1
-            }
-            out[index] = UInt8(ascii: "\"")
-            (out + index + 1).update(from: source, count: count)
-            out[index + 1 + count] = UInt8(ascii: "\"")
-            out[index + 2 + count] = UInt8(ascii: ":")
-            return index + 3 + count
-        }
+        output.write(room: key.count + 4) { out in CanonicalOutput.putKey(key, comma: comma, at: out) }
     }
 
     enum KeyOrder {

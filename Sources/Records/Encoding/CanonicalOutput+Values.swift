@@ -12,17 +12,60 @@ extension CanonicalOutput {
     /// A JSON string of the UTF-8 bytes `utf8`: quoted, with short escapes where JSON has them, `\u00xx`
     /// (lowercase) for other controls, everything else unchanged.
     mutating func writeString(utf8 bytes: UnsafeBufferPointer<UInt8>) {
-        guard let source = bytes.baseAddress else {
-            writeLiteral("\"\"")
-            return
+        writeString(utf8: bytes, after: 0) { _ in 0 }
+    }
+
+    /// A member `,"key":"value"` (no comma when `comma` is false) of a key needing no escape and a string value, in
+    /// one reservation of room: one capacity check instead of one for the key and one for the value (most members
+    /// of a record are strings).
+    @inline(__always)
+    mutating func writeMember(plainKey key: UnsafeBufferPointer<UInt8>, comma: Bool, string value: String) {
+        let done: Void? = value.utf8.withContiguousStorageIfAvailable { bytes in
+            writeString(utf8: bytes, after: key.count + 4) { out in Self.putKey(key, comma: comma, at: out) }
         }
+        if done == nil {
+            write(room: key.count + 4) { out in Self.putKey(key, comma: comma, at: out) }
+            writeString(value)
+        }
+    }
+
+    /// `,"key":` (or `"key":` without the comma) of a key needing no escape, at `out`; returns the bytes written.
+    @inline(__always)
+    static func putKey(_ key: UnsafeBufferPointer<UInt8>, comma: Bool, at out: UnsafeMutablePointer<UInt8>) -> Int {
+        guard let source = key.baseAddress else {
+            return 0
+        }
+        let count = key.count
+        var index = 0
+        if comma {
+            out[0] = UInt8(ascii: ",")
+            index = 1
+        }
+        out[index] = UInt8(ascii: "\"")
+        (out + index + 1).update(from: source, count: count)
+        out[index + 1 + count] = UInt8(ascii: "\"")
+        out[index + 2 + count] = UInt8(ascii: ":")
+        return index + 3 + count
+    }
+
+    // The string of `bytes`, after what `prefix` writes (at most `prefixRoom` bytes) in the same reservation.
+    @inline(__always)
+    private mutating func writeString(
+        utf8 bytes: UnsafeBufferPointer<UInt8>, after prefixRoom: Int, _ prefix: (UnsafeMutablePointer<UInt8>) -> Int
+    ) {
+        let source = bytes.baseAddress
         let count = bytes.count
         var clean = 0
         // The opening quote and the bytes up to the first that needs an escape, scanned and copied in the same pass
         // (eight at a time while a whole word is clean), then the closing quote if that was all: almost every
         // string of a record.
-        write(room: count + 2) { out in
+        write(room: prefixRoom + count + 2) { start in
+            let out = start + prefix(start)
             out.pointee = UInt8(ascii: "\"")
+            guard let source else {
+                out[1] = UInt8(ascii: "\"")
+                return out + 2 - start
+            }
             let target = UnsafeMutableRawPointer(out + 1)
             while count - clean >= 8 {
                 let word = UnsafeRawPointer(source + clean).loadUnaligned(as: UInt64.self)
@@ -36,9 +79,9 @@ extension CanonicalOutput {
                 out[1 + clean] = source[clean]
                 clean += 1
             }
-            guard clean == count else { return 1 + clean }
+            guard clean == count else { return out + 1 + clean - start }
             out[1 + count] = UInt8(ascii: "\"")
-            return count + 2
+            return out + count + 2 - start
         }
         if clean < count {
             writeEscaping(UnsafeBufferPointer(rebasing: bytes[clean...]))
@@ -48,30 +91,51 @@ extension CanonicalOutput {
 
     /// Plain decimal digits, with a `-` for negative values.
     mutating func writeInteger(_ value: Int64) {
-        // At most 20 digits (UInt64.max) and a sign, written from the right into a stack scratch, two digits per
-        // division (microsecond times have 16 digits), then copied once.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { digits in
-            var magnitude = value.magnitude
-            var start = digits.count
-            Self.digitPairs.withUTF8Buffer { pairs in
-                while magnitude >= 10 {
-                    let pair = Int(magnitude % 100)
-                    magnitude /= 100
-                    start -= 2
-                    digits[start] = pairs[2 * pair]
-                    digits[start + 1] = pairs[2 * pair + 1]
-                }
-            }
-            if start == digits.count || magnitude > 0 {
-                start -= 1
-                digits[start] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude)
-            }
-            if value < 0 {
-                start -= 1
-                digits[start] = UInt8(ascii: "-")
-            }
-            append(UnsafeBufferPointer(rebasing: digits[start...]))
+        write(room: Self.maxIntegerCount) { out in Self.putInteger(value, at: out) }
+    }
+
+    /// A member `,"key":123` (no comma when `comma` is false) of a key needing no escape, in one reservation.
+    @inline(__always)
+    mutating func writeMember(plainKey key: UnsafeBufferPointer<UInt8>, comma: Bool, integer value: Int64) {
+        write(room: key.count + 4 + Self.maxIntegerCount) { out in
+            let keyCount = Self.putKey(key, comma: comma, at: out)
+            return keyCount + Self.putInteger(value, at: out + keyCount)
         }
+    }
+
+    // A sign and 19 digits (`Int64.min`).
+    private static let maxIntegerCount = 20
+
+    // The digits of `value` at `out`, returning their count: the length is found by comparisons first, then the
+    // digits are written in place from the right, two per division (microsecond times have 16 digits).
+    @inline(__always)
+    private static func putInteger(_ value: Int64, at out: UnsafeMutablePointer<UInt8>) -> Int {
+        var magnitude = value.magnitude
+        var digitCount = 1
+        var bound: UInt64 = 10
+        while digitCount < 19, magnitude >= bound {
+            digitCount += 1
+            bound &*= 10
+        }
+        let count = digitCount + (value < 0 ? 1 : 0)
+        var end = count
+        digitPairs.withUTF8Buffer { pairs in
+            while magnitude >= 10 {
+                let pair = Int(magnitude % 100)
+                magnitude /= 100
+                end -= 2
+                out[end] = pairs[2 * pair]
+                out[end + 1] = pairs[2 * pair + 1]
+            }
+        }
+        if end > count - digitCount {
+            end -= 1
+            out[end] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude)
+        }
+        if value < 0 {
+            out[0] = UInt8(ascii: "-")
+        }
+        return count
     }
 
     // "00" to "99": a literal returned as it is, so reading it needs no lazily initialized global.

@@ -39,14 +39,42 @@ import Testing
             q850Cause: optional(16, index, 2), q850Text: optional(pick(texts, index, 4), index, 3), releasedBy: .provider,
             releaseCause: .normal, customerID: pick(texts, index, 6), providerID: optional("p2", index, 4), attempts: index,
             aLeg: leg, bLeg: optional(leg, index, 5), recovered: index % 3 == 0,
-            rating: optional(.object([
+            rating: optional(index % 4 < 2 ? typedRating(index) : .json(.object([
                 pick(texts, index, 1): .integer(pick(integers, index, 4)), "charge": .string(pick(texts, index, 3)),
                 "customer": .object(["deck_rate": .string("0.01"), "deck_version": .integer(-3), "deck": .null]),
-            ]), index, 6),
-            negotiation: optional(.object(["rounds": .integer(2), "max_rounds": .integer(3)]), index, 7),
+            ])), index, 6),
+            negotiation: optional(index % 4 == 1 ? .json(.object(["rounds": .integer(2), "max_rounds": .integer(3)])) : .typed(NegotiationBlock(
+                negotiationID: pick(texts, index, 2), rounds: 2, maxRounds: Int(pick(integers, index, 1)), agreedRate: "0.012500",
+                deckRate: pick(texts, index, 4), currency: "EUR", priceUnit: "per-min"
+            )), index, 7),
             routing: optional(.array([.string(pick(texts, index, 2)), .bool(true)]), index, 0),
             receipt: optional(Receipt(guid: pick(texts, index, 5), state: .mismatch, echoed: optional("e", index, 1), providerID: "p2"), index, 2)
         )
+    }
+
+    // A rating block as the node builds it: priced (per-min or per-msg members, with or without accounts and a
+    // negotiated rate) or unpriced.
+    static func typedRating(_ index: Int) -> CanonicalBlock<RatingBlock> {
+        guard index % 11 != 3 else {
+            return .typed(.unpriced(reason: pick(texts, index, 5)))
+        }
+        func side(_ salt: Int) -> RatedCharge {
+            var charge = RatedCharge(
+                account: optional(pick(texts, index, salt), index, salt), deck: "c1.csv", deckVersion: pick(texts, index, salt + 1),
+                prefix: "44", rate: "0.015000", deckRate: optional("0.010000", index, salt + 2), priceUnit: "per-min",
+                connectionFee: "0.000000", charge: pick(texts, index, salt + 3)
+            )
+            if index % 2 == 0 {
+                charge.initialIncrementSeconds = 6
+                charge.nextIncrementSeconds = pick(integers, index, salt)
+                charge.minimumDurationSeconds = 0
+                charge.billedSeconds = 66
+            } else {
+                charge.billedMessages = pick(integers, index, salt + 4)
+            }
+            return charge
+        }
+        return .typed(.priced(currency: "EUR", customer: side(1), provider: side(2), spread: pick(texts, index, 6)))
     }
 
     static func attempt(_ index: Int) -> AttemptRecord {

@@ -16,7 +16,7 @@ enum GeneratedRecords {
             releasedBy: pick(ReleasedBy.allCases, &generator), releaseCause: pick(ReleaseCause.allCases, &generator),
             customerID: text(&generator), providerID: maybe(&generator) { text(&$0) }, attempts: Int(integer(&generator)),
             aLeg: leg(&generator), bLeg: maybe(&generator) { leg(&$0) }, recovered: generator.next() & 1 == 0,
-            rating: maybe(&generator) { object(&$0) }, negotiation: maybe(&generator) { object(&$0) },
+            rating: maybe(&generator) { block(&$0, typed: rating) }, negotiation: maybe(&generator) { block(&$0, typed: negotiation) },
             routing: maybe(&generator) { CanonicalJSONReferenceTests.value(depth: 2, &$0) },
             receipt: maybe(&generator) { receipt(&$0) },
             quality: maybe(&generator) { CanonicalJSONReferenceTests.value(depth: 1, &$0) }
@@ -59,6 +59,40 @@ enum GeneratedRecords {
             fields[key] = generator.next() & 1 == 0 ? .string(text(&generator)) : .integer(integer(&generator))
         }
         return .object(fields)
+    }
+
+    // A block as the node builds it (typed) or as given (a generated object), half and half.
+    static func block<Typed>(_ generator: inout SplitMix, typed: (inout SplitMix) -> Typed) -> CanonicalBlock<Typed> {
+        generator.next() & 1 == 0 ? .typed(typed(&generator)) : .json(object(&generator))
+    }
+
+    static func rating(_ generator: inout SplitMix) -> RatingBlock {
+        guard generator.next() % 5 != 0 else {
+            return .unpriced(reason: text(&generator))
+        }
+        return .priced(currency: text(&generator), customer: charge(&generator), provider: charge(&generator), spread: text(&generator))
+    }
+
+    // Every optional member present or absent independently (the node sets them per unit; the writer must not care).
+    static func charge(_ generator: inout SplitMix) -> RatedCharge {
+        var charge = RatedCharge(
+            account: maybe(&generator) { text(&$0) }, deck: text(&generator), deckVersion: text(&generator),
+            prefix: text(&generator), rate: text(&generator), deckRate: maybe(&generator) { text(&$0) },
+            priceUnit: text(&generator), connectionFee: text(&generator), charge: text(&generator)
+        )
+        charge.initialIncrementSeconds = maybe(&generator) { integer(&$0) }
+        charge.nextIncrementSeconds = maybe(&generator) { integer(&$0) }
+        charge.minimumDurationSeconds = maybe(&generator) { integer(&$0) }
+        charge.billedSeconds = maybe(&generator) { integer(&$0) }
+        charge.billedMessages = maybe(&generator) { integer(&$0) }
+        return charge
+    }
+
+    static func negotiation(_ generator: inout SplitMix) -> NegotiationBlock {
+        NegotiationBlock(
+            negotiationID: text(&generator), rounds: Int(integer(&generator)), maxRounds: Int(integer(&generator)),
+            agreedRate: text(&generator), deckRate: text(&generator), currency: text(&generator), priceUnit: text(&generator)
+        )
     }
 
     // Keys of the rating and negotiation blocks, several sharing their first eight bytes.

@@ -103,7 +103,7 @@ struct ReconcileFixture {
             finalCode: answer == nil ? 503 : 200, finalReason: nil, q850Cause: nil, q850Text: nil,
             releasedBy: .customer, releaseCause: answer == nil ? .failure : .normal, customerID: customer, providerID: provider,
             attempts: 1, aLeg: CallLeg(callID: aLeg), bLeg: bLeg.map { CallLeg(callID: $0) },
-            rating: rating,
+            rating: rating.map(CanonicalBlock.json),
             routing: padding > 0 ? .object(["filler": .string(String(repeating: "x", count: padding))]) : nil,
             receipt: receipt
         )

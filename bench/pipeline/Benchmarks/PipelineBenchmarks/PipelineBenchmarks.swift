@@ -253,29 +253,33 @@ enum PipelineFixture {
             return text
         }
 
-        static let rating: CanonicalJSON = .object([
-            "currency": .string("EUR"),
-            "customer": .object([
-                "billed_s": .integer(66), "charge": .string("0.016500"), "connection_fee": .string("0.000000"),
-                "deck": .string("c1.csv"), "deck_version": .string("2024-03-01T00:00:00Z"),
-                "initial_increment_s": .integer(6), "minimum_duration_s": .integer(0), "next_increment_s": .integer(6),
-                "prefix": .string("1"), "price_unit": .string("per-min"), "rate": .string("0.015000"),
-            ]),
-            "provider": .object([
-                "billed_s": .integer(66), "charge": .string("0.013750"), "connection_fee": .string("0.000000"),
-                "deck": .string("p1.csv"), "deck_rate": .string("0.010000"), "deck_version": .string("2024-03-01T00:00:00Z"),
-                "initial_increment_s": .integer(6), "minimum_duration_s": .integer(0), "next_increment_s": .integer(6),
-                "prefix": .string("1"), "price_unit": .string("per-min"), "rate": .string("0.012500"),
-            ]),
-            "spread": .string("0.002750"),
-        ])
+        // The blocks as the node builds them since issue 9's fourth round: typed values writing their members with
+        // literal keys (RatedPrice.ratingBlock, the session's NegotiationBlock). Same bytes as the dictionaries the
+        // rating code built before (`CanonicalBlock.json`, which RecordWriterPathTests compares them with).
+        static let rating: CanonicalBlock<RatingBlock> = .typed(.priced(
+            currency: "EUR",
+            customer: charge(deck: "c1.csv", rate: "0.015000", deckRate: nil, charge: "0.016500"),
+            provider: charge(deck: "p1.csv", rate: "0.012500", deckRate: "0.010000", charge: "0.013750"),
+            spread: "0.002750"
+        ))
 
-        static func negotiation(_ index: Int) -> CanonicalJSON {
-            .object([
-                "agreed_rate": .string("0.012500"), "currency": .string("EUR"), "deck_rate": .string("0.010000"),
-                "max_rounds": .integer(3), "negotiation_id": .string(uuid(index, salt: 4)),
-                "price_unit": .string("per-min"), "rounds": .integer(2),
-            ])
+        static func charge(deck: String, rate: String, deckRate: String?, charge: String) -> RatedCharge {
+            var block = RatedCharge(
+                account: nil, deck: deck, deckVersion: "2024-03-01T00:00:00Z", prefix: "1", rate: rate, deckRate: deckRate,
+                priceUnit: "per-min", connectionFee: "0.000000", charge: charge
+            )
+            block.initialIncrementSeconds = 6
+            block.nextIncrementSeconds = 6
+            block.minimumDurationSeconds = 0
+            block.billedSeconds = 66
+            return block
+        }
+
+        static func negotiation(_ index: Int) -> CanonicalBlock<NegotiationBlock> {
+            .typed(NegotiationBlock(
+                negotiationID: uuid(index, salt: 4), rounds: 2, maxRounds: 3, agreedRate: "0.012500", deckRate: "0.010000",
+                currency: "EUR", priceUnit: "per-min"
+            ))
         }
     }
 }
