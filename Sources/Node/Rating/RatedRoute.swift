@@ -39,8 +39,25 @@ public struct RatedRoute: Sendable, Hashable {
 
     /// The CDR's routing path: `groups` (each provider's `provider_id`, `reference_cost`, `health_bp`,
     /// `score`, `healthy`) and `excluded` (`provider_id`, `reason`), as Rating's `LCRPlan.fields`.
+    ///
+    /// Built as canonical JSON directly (once per call, on the event loop) rather than through Rating's
+    /// `RatingFieldValue` maps and a second, converted copy of them; RatingBookPlanTests compares the two.
     public var fields: [String: CanonicalJSON] {
-        CanonicalJSON.fields(self.plan.fields)
+        let groups = self.plan.groups.map { group in
+            CanonicalJSON.array(group.members.map { member in
+                .object([
+                    "provider_id": .string(member.providerID),
+                    "reference_cost": .string(member.referenceCost.decimalString),
+                    "health_bp": .integer(member.healthBasisPoints),
+                    "score": .integer(member.score),
+                    "healthy": .integer(member.healthy ? 1 : 0),
+                ])
+            })
+        }
+        let excluded = self.plan.excluded.map { provider in
+            CanonicalJSON.object(["provider_id": .string(provider.providerID), "reason": .string(provider.reason.rawValue)])
+        }
+        return ["groups": .array(groups), "excluded": .array(excluded)]
     }
 }
 

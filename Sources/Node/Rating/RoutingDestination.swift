@@ -30,23 +30,28 @@ public enum RoutingDestination {
         if rest.first == "+" {
             rest = rest.dropFirst()
         }
-        var digits: [UInt8] = []
-        for byte in rest.utf8 {
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                digits.append(byte)
-            case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "("), UInt8(ascii: ")"):
-                continue
-            default:
+        // The digits go to a buffer on the stack (the engine and `RatingBook.plan` each read a destination per call);
+        // the `String` of up to 15 digits is stored inline, so a typical destination allocates nothing.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxDigits) { buffer -> String? in
+            var count = 0
+            for byte in rest.utf8 {
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    guard count < maxDigits else {
+                        return nil
+                    }
+                    buffer[count] = byte
+                    count += 1
+                case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "("), UInt8(ascii: ")"):
+                    continue
+                default:
+                    return nil
+                }
+            }
+            guard count > 0 else {
                 return nil
             }
-            guard digits.count <= maxDigits else {
-                return nil
-            }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[..<count]), as: UTF8.self)
         }
-        guard !digits.isEmpty else {
-            return nil
-        }
-        return String(decoding: digits, as: UTF8.self)
     }
 }

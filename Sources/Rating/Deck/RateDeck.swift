@@ -24,20 +24,32 @@ public struct RateDeck: Sendable {
     ///
     /// `destination` is digits with an optional leading `+`; anything else matches nothing.
     public func match(_ destination: some StringProtocol, at instant: Int64) -> RateMatch? {
-        var digits: [UInt8] = []
-        digits.reserveCapacity(24)
-        let utf8 = destination.utf8
-        var start = utf8.startIndex
-        if utf8.first == UInt8(ascii: "+") {
-            start = utf8.index(after: start)
-        }
-        for byte in utf8[start...] {
+        match(String(destination), at: instant)
+    }
+
+    /// `match` of a `String` (what the node passes): not generic, so a caller in another module runs it without
+    /// the runtime's generic metadata lookups (a locked tuple-metadata cache showed in the node's profile).
+    public func match(_ destination: String, at instant: Int64) -> RateMatch? {
+        var text = destination
+        return text.withUTF8 { match(utf8: $0, at: instant) }
+    }
+
+    private func match(utf8: UnsafeBufferPointer<UInt8>, at instant: Int64) -> RateMatch? {
+        // The first `PrefixKey.maxDigits` digits packed in one number as they are read (no array per match: the
+        // engine matches the customer's and every provider's deck per call); the rest only checked to be digits.
+        var value: UInt64 = 0
+        var length = 0
+        let digits = utf8.first == UInt8(ascii: "+") ? UnsafeBufferPointer(rebasing: utf8.dropFirst()) : utf8
+        for byte in digits {
             guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else {
                 return nil
             }
-            digits.append(byte - UInt8(ascii: "0"))
+            if length < PrefixKey.maxDigits {
+                value = value * 10 + UInt64(byte - UInt8(ascii: "0"))
+                length += 1
+            }
         }
-        guard let entry = index.longestMatch(digits: digits, at: instant) else {
+        guard let entry = index.longestMatch(value: value, length: length, at: instant) else {
             return nil
         }
         return RateMatch(deckName: name, deckVersion: version, entry: entry)

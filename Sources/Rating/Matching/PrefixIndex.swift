@@ -31,25 +31,22 @@ struct PrefixIndex: Sendable {
     /// Number of distinct prefixes.
     var prefixCount: Int { runs.count }
 
-    /// The row of the longest prefix of `digits` (values 0-9) in force at `instant`, if any.
+    /// The row of the longest prefix in force at `instant` of the `length` digits packed in `value` (as
+    /// `PrefixKey` packs them: each digit appended as `value × 10 + digit`), if any.
     ///
-    /// A prefix with rows, none in force at `instant`, does not match: the next shorter one is tried.
-    func longestMatch(digits: [UInt8], at instant: Int64) -> RateEntry? {
-        var packed: [UInt64] = []
-        packed.reserveCapacity(PrefixKey.maxDigits)
-        var value: UInt64 = 0
-        for digit in digits.prefix(PrefixKey.maxDigits) {
-            value = value * 10 + UInt64(digit)
-            packed.append(value)
-        }
-        var length = packed.count
+    /// A prefix with rows, none in force at `instant`, does not match: the next shorter one is tried. The prefix
+    /// one digit shorter is `value / 10`, so no array of prefixes is built.
+    func longestMatch(value: UInt64, length: Int, at instant: Int64) -> RateEntry? {
+        var prefix = value
+        var length = Swift.min(length, PrefixKey.maxDigits)
         while length > 0 {
             if lengthMask & (1 << UInt32(length)) != 0,
-                let run = runs[PrefixKey(value: packed[length - 1], length: UInt8(length))],
+                let run = runs[PrefixKey(value: prefix, length: UInt8(length))],
                 let row = inForce(run, at: instant)
             {
                 return row
             }
+            prefix /= 10
             length -= 1
         }
         return nil

@@ -111,4 +111,37 @@ import Testing
         ])
         #expect(route.fields == ["groups": .array([.array([p1]), .array([p2])]), "excluded": .array([])])
     }
+
+    /// `RatedRoute.fields` (built as canonical JSON directly) equals Rating's `LCRPlan.fields` converted one to one,
+    /// for one group per provider, both in one group, an exclusion, every provider excluded, and providers made
+    /// unhealthy by failed attempts (groups of their own after the healthy ones).
+    @Test func routingFieldsEqualRatingsPlanFieldsConverted() throws {
+        var noDeck = RatingFixtures.loopback()
+        noDeck.providers[1].rateDeck = nil
+        let configurations = [
+            RatingFixtures.loopback(), RatingFixtures.parallel(), noDeck,
+            RatingFixtures.loopback(rating: RatingSettings(minimumSpreadMicros: 6_000)),
+        ]
+        for configuration in configurations {
+            let book = try RatingFixtures.book(configuration)
+            for round in 0..<3 {
+                for destination in ["4420", "+442079460000", "44"] {
+                    for service in [RatingService.voice, .message] {
+                        let decision = book.plan(customerID: "c1", destination: destination, at: now, service: service)
+                        guard let route = decision.route ?? decision.refusedRoute else { continue }
+                        #expect(route.fields == CanonicalJSON.fields(route.plan.fields))
+                    }
+                }
+                // Failed attempts for p1, then for both: its health drops below the healthy threshold.
+                for providerID in round == 0 ? ["p1"] : ["p1", "p2"] {
+                    for index in 0..<20 {
+                        let sample = AttemptSample(
+                            timeMicros: now - Int64(index), answered: false, pddMicros: nil, latencyMicros: 900_000
+                        )
+                        book.record(providerID: providerID, sample: sample)
+                    }
+                }
+            }
+        }
+    }
 }

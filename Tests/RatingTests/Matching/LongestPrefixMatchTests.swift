@@ -59,6 +59,55 @@ import Testing
         #expect(deck.match("1234567890123456770000", at: F.june2024)?.entry.prefix == "1")
     }
 
+    /// Property: the indexed match (prefixes of the packed destination, longest first) equals a scan of every row
+    /// for the longest prefix of the destination's first 18 digits in force, on seeded random decks of short
+    /// prefixes (many nested, with gaps and periods) and destinations up to 24 digits, with and without `+`.
+    @Test func matchEqualsALinearScanOfTheRows() throws {
+        var generator = SplitMix64(seed: 0x9F1)
+        let months = ["2024-01-01T00:00:00Z", "2024-04-01T00:00:00Z", "2024-07-01T00:00:00Z", "2024-10-01T00:00:00Z"]
+        for _ in 0..<60 {
+            var rows: [String] = []
+            var used = Set<String>()
+            for _ in 0..<(5 + Int(generator.next() % 40)) {
+                let prefix = Self.digits(&generator, count: 1 + Int(generator.next() % 18))
+                guard used.insert(prefix).inserted else { continue }
+                // One open-ended row, or two periods with a gap between them.
+                if generator.next() % 3 == 0 {
+                    rows.append(F.row(prefix, rate: "0.\(generator.next() % 9_000 + 1_000)", from: months[0], until: months[1]))
+                    rows.append(F.row(prefix, rate: "0.\(generator.next() % 9_000 + 1_000)", from: months[2]))
+                } else {
+                    rows.append(F.row(prefix, rate: "0.\(generator.next() % 9_000 + 1_000)"))
+                }
+            }
+            let deck = try F.deck(rows)
+            let prefixes = deck.entries.map(\.prefix)
+            for _ in 0..<200 {
+                // Mostly a known prefix extended, so long matches are common.
+                var destination = generator.next() % 4 == 0 ? "" : prefixes[Int(generator.next() % UInt64(prefixes.count))]
+                destination += Self.digits(&generator, count: Int(generator.next() % 12))
+                destination = String(destination.prefix(24))
+                let instant = F.june2024 + Int64(generator.next() % 4) * 2_592_000_000_000 - 10_000_000_000_000
+                let expected = Self.scan(deck, destination, at: instant)
+                #expect(deck.match(destination, at: instant)?.entry == expected, "\(destination)")
+                #expect(deck.match("+" + destination, at: instant)?.entry == expected, "+\(destination)")
+                // The generic entry point (a Substring) goes the same way as the String one.
+                #expect(deck.match(("x+" + destination).dropFirst(), at: instant)?.entry == expected, "x+\(destination)")
+            }
+        }
+    }
+
+    static func digits(_ generator: inout SplitMix64, count: Int) -> String {
+        String((0..<count).map { _ in Character(String(generator.next() % 10)) })
+    }
+
+    // The longest prefix of the destination's first 18 digits among the rows in force, by a scan of every row.
+    static func scan(_ deck: RateDeck, _ destination: String, at instant: Int64) -> RateEntry? {
+        let digits = destination.prefix(18)
+        return deck.entries
+            .filter { !$0.prefix.isEmpty && digits.hasPrefix($0.prefix) && $0.period.contains(instant) }
+            .max { $0.prefix.count < $1.prefix.count }
+    }
+
     /// Performance is printed, not asserted: 100 000 generated prefixes, load and 100 000 lookups.
     @Test func largeDeckLoadAndMatchTimes() throws {
         var generator = SplitMix64(seed: 42)
