@@ -22,6 +22,22 @@ struct RoundTripTests {
         #expect(bytes(buffer) == bytes(input))
     }
 
+    /// Header lines are copied as UTF-8 bytes into one reserved span: multi-byte values, empty values and a long list
+    /// come out exactly, after whatever the buffer already held.
+    @Test func builtHeadersSerializeByteForByte() throws {
+        var headers = SIPHeaders()
+        headers.append("Subject", "Ω – 日本語 🎉")
+        headers.append("X-Empty", "")
+        for index in 0..<40 { headers.append("X-Long-\(index)", String(repeating: "v", count: index * 7)) }
+        let response = SIPResponse(statusCode: 200, headers: headers)
+        var buffer = ByteBuffer(string: "prefix")
+        response.serialize(into: &buffer)
+        var expected = "prefixSIP/2.0 200 OK\r\nSubject: Ω – 日本語 🎉\r\nX-Empty: \r\n"
+        for index in 0..<40 { expected += "X-Long-\(index): " + String(repeating: "v", count: index * 7) + "\r\n" }
+        expected += "Content-Length: 0\r\n\r\n"
+        #expect(String(buffer: buffer) == expected)
+    }
+
     @Test func serializerAddsMissingContentLength() throws {
         let input = wire(minimalRequestHead(method: "MESSAGE"), body: Array("hi".utf8), contentLength: false)
         let request = try parseRequest(input)
