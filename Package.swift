@@ -143,6 +143,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // Scratch folders for the tests, swept when the test process that made them is gone.
+        .target(name: "TestScratch", path: "Tests/TestScratch"),
         .testTarget(
             name: "SIPCoreTests",
             dependencies: ["SIPCore", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOTestUtils", package: "swift-nio")]
@@ -173,24 +175,24 @@ let package = Package(
         .testTarget(
             name: "MQALTests",
             dependencies: [
-                "MQAL", "NATS", "RecordStore", "Records", "Ledger",
+                "MQAL", "NATS", "RecordStore", "Records", "Ledger", "TestScratch",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "RecordStoreTests", dependencies: ["RecordStore", "Records", "Ledger"]),
+        .testTarget(name: "RecordStoreTests", dependencies: ["RecordStore", "Records", "Ledger", "TestScratch"]),
         .testTarget(name: "LedgerTests", dependencies: ["Ledger", "Records", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(
             name: "NodeTests",
             dependencies: [
-                "Node", "SIPCore", "SIPTransport", "Records", "Ledger", "RecordStore", "Rating",
+                "Node", "SIPCore", "SIPTransport", "Records", "Ledger", "RecordStore", "Rating", "TestScratch",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"), .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]
         ),
-        .testTarget(name: "sipswarmTests", dependencies: ["sipswarm", "Node", "RecordStore", "Ledger", "Records", "MQAL", "Rating", "Export"]),
+        .testTarget(name: "sipswarmTests", dependencies: ["sipswarm", "Node", "RecordStore", "Ledger", "Records", "MQAL", "Rating", "Export", "TestScratch"]),
         // Start the built `sipswarm` binary and real sipp processes on loopback.
-        .testTarget(name: "IntegrationTests", dependencies: ["SIPCore", "NATS", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
+        .testTarget(name: "IntegrationTests", dependencies: ["SIPCore", "NATS", "TestScratch", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")]),
     ]
 )
 

@@ -2,6 +2,7 @@ import Foundation
 @testable import RecordStore
 import Records
 import Synchronization
+import TestScratch
 
 /// Sessions, temporary directories and fake files for the recording tests.
 enum RecordFixtures {
@@ -9,9 +10,7 @@ enum RecordFixtures {
     /// a closed file's manifest beside its path; a bare name would put it in the working directory (the repository).
     static func scratchPath(_ name: String) -> String {
         if name.hasPrefix("/") { return name }
-        let folder = NSTemporaryDirectory() + "sipswarm-fake-" + UUID().uuidString
-        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        return folder + "/" + name
+        return ScratchDirectory.make("fake") + "/" + name
     }
 
     static func session(index: Int, attempts: Int) -> SessionRecords {
@@ -35,9 +34,7 @@ enum RecordFixtures {
     }
 
     static func temporaryDirectory() -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sipswarm-rec-\(UUID().uuidString)").path
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
+        ScratchDirectory.make("rec")
     }
 
     static func lines(ofFile path: String) throws -> [String] {

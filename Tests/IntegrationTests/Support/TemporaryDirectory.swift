@@ -1,14 +1,14 @@
 import Foundation
+import TestScratch
 
-/// A fresh directory under the system temp folder, one per test, kept after the run
-/// so a failed test's logs and records can be read.
+/// A fresh directory under the system temp folder, one per test, kept after the run so a failed test's logs and
+/// records can be read (until the next test run starts: `ScratchDirectory` sweeps finished runs' folders).
 struct TemporaryDirectory {
     let url: URL
 
     init(prefix: String) throws {
-        let name = "sipswarm-it-\(prefix)-\(UUID().uuidString.prefix(8))"
-        url = FileManager.default.temporaryDirectory.appendingPathComponent(name, isDirectory: true)
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        url = ScratchDirectory.makeURL("it-\(prefix)")
+        guard FileManager.default.fileExists(atPath: url.path) else { throw CocoaError(.fileWriteUnknown) }
     }
 
     var path: String { url.path }

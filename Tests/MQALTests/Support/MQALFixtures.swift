@@ -2,13 +2,12 @@ import Foundation
 import Records
 import RecordStore
 @testable import MQAL
+import TestScratch
 
 /// Temporary data directories, real sinks and sessions for the MQAL tests.
 enum MQALFixtures {
     static func temporaryDirectory() -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("sipswarm-mqal-\(UUID().uuidString)").path
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
+        ScratchDirectory.make("mqal")
     }
 
     /// A real sink over `dataDirectory` with a fast harvest cycle and the given rotation.

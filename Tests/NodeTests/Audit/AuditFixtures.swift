@@ -4,14 +4,13 @@ import Records
 import RecordStore
 import Synchronization
 @testable import Node
+import TestScratch
 
 /// Real data directories written by the node's own record writer, and a sink that keeps what the audit emits.
 enum AuditFixtures {
     /// A fresh folder under the system's temporary directory.
     static func temporaryDirectory() -> String {
-        let path = NSTemporaryDirectory() + "audit-tests-" + UUID().uuidString
-        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
+        ScratchDirectory.make("audit")
     }
 
     /// Writes `records` audit records through `JSONLinesRecordSink` into `dataDirectory` (a new run each call) and

@@ -2,6 +2,7 @@ import Foundation
 import Node
 import Rating
 import Testing
+import TestScratch
 
 @Suite struct RatingBookReloadTests {
     private let now = RatingFixtures.june2024
@@ -10,9 +11,7 @@ import Testing
 
     // A folder with a copy of p2's deck that the test rewrites.
     private func scratch() throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ratingbook-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return folder
+        ScratchDirectory.makeURL("ratingbook")
     }
 
     private func write(_ row: String, to url: URL) throws {

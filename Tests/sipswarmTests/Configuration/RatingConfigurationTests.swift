@@ -2,6 +2,7 @@ import Foundation
 import Node
 import Testing
 @testable import sipswarm
+import TestScratch
 
 // `[rating]` and the rate deck keys of `[[customers]]` / `[[providers]]`.
 @Suite struct RatingConfigurationTests {
@@ -13,7 +14,7 @@ import Testing
         let url: URL
 
         init(c1Row: String = "44,0.0150,EUR,per-min,6,6,0,0,2024-01-01T00:00:00Z,") throws {
-            self.url = FileManager.default.temporaryDirectory.appendingPathComponent("ratingcfg-\(UUID().uuidString)")
+            self.url = ScratchDirectory.makeURL("ratingcfg")
             let rates = self.url.appendingPathComponent("rates")
             try FileManager.default.createDirectory(at: rates, withIntermediateDirectories: true)
             try (header + c1Row + "\n").write(to: rates.appendingPathComponent("c1.csv"), atomically: true, encoding: .utf8)

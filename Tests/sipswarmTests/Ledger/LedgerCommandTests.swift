@@ -4,6 +4,7 @@ import Ledger
 import Records
 import Testing
 @testable import sipswarm
+import TestScratch
 
 /// `sipswarm verify`, `proof` and `key show`, driven through their parsed commands.
 @Suite struct LedgerCommandTests {
@@ -13,7 +14,7 @@ import Testing
         let key: NodeSigningKey
 
         init(cdr count: Int = 6) throws {
-            path = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-cli-\(UUID().uuidString)").path
+            path = ScratchDirectory.make("ledger-cli")
             try FileManager.default.createDirectory(atPath: path + "/cdr", withIntermediateDirectories: true)
             try FileManager.default.createDirectory(atPath: path + "/checkpoint", withIntermediateDirectories: true)
             key = try NodeSigningKey.loadOrCreate(dataDirectory: path)

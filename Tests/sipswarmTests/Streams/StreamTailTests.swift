@@ -1,10 +1,11 @@
 import Foundation
 import MQAL
 import Testing
+import TestScratch
 
 @Suite struct StreamTailTests {
     @Test func printsTheLastEntriesOfALocalStream() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sipswarm-tail-\(UUID().uuidString)").path
+        let directory = ScratchDirectory.make("tail")
         let backend = LocalBackend(dataDirectory: directory, kind: "audit")
         let messages = (1...12).map { OutboundMessage(node: "n1", kind: "audit", seq: UInt64($0), body: Array("{\"seq\":\($0)}".utf8)) }
         _ = await backend.publish(messages)

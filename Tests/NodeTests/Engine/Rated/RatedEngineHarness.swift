@@ -1,6 +1,7 @@
 import Foundation
 @testable import Node
 import Testing
+import TestScratch
 
 /// Decks in a temporary folder and an EngineHarness whose customer c1 and providers p1/p2 are rated with them
 /// (prefix 1, the harness's callee 15551234567).
@@ -13,8 +14,7 @@ enum RatedDecks {
 
     /// Writes `c1.csv`, `p1.csv`, `p2.csv` (and message decks) with the given per-minute rates; returns the folder.
     static func write(customer: String = "0.015000", p1: String, p2: String) throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sipswarm-decks-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let folder = ScratchDirectory.make("decks")
         let decks = [
             ("c1", customer, "0.004000"), ("p1", p1, "0.002500"), ("p2", p2, "0.003000"),
         ]
