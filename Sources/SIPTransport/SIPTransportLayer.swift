@@ -37,7 +37,7 @@ public final class SIPTransportLayer: @unchecked Sendable {
 
     /// Queued datagrams that are sent at once, without waiting for the end of the loop tick: bounds how long the
     /// first datagram of a busy tick waits for the others (a tick reads up to 32 datagrams).
-    static let datagramsPerBatch = 16
+    static let datagramsPerBatch = 8
 
     /// A flush of the queued datagrams is scheduled on the loop.
     private var flushScheduled = false

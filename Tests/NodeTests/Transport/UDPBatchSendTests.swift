@@ -6,7 +6,7 @@ import SIPCore
 import SIPTransport
 import Testing
 
-/// The UDP transport queues a loop tick's datagrams and writes them with one `sendmmsg` (16 at most before it
+/// The UDP transport queues a loop tick's datagrams and writes them with one `sendmmsg` (8 at most before it
 /// writes without waiting, 64 a system call). Every datagram still leaves, in order; one the kernel refuses fails
 /// alone; and `whenSent` runs only once the datagrams queued before it are written.
 @Suite struct UDPBatchSendTests {
@@ -66,8 +66,7 @@ import Testing
     @Test func aTicksDatagramsAllLeaveInOrderAndARefusedOneFailsAlone() async throws {
         let fixture = try await Fixture()
         let refused = try SIPDestination(transport: .udp, address: SocketAddress(ipAddress: "255.255.255.255", port: 9))
-        // 150 in one tick: more than one batch (16) and more than one sendmmsg call (64), with refused datagrams
-        // first, in the middle and at the end of a call.
+        // 150 in one tick: many batches (8 each), with refused datagrams first, in the middle and last in a batch.
         let count = 150
         let refusedAt: Set<Int> = [0, 17, 63, 64, 100]
         try await fixture.loop.submit { [transport = fixture.transport, destination = fixture.clientDestination] in
