@@ -33,7 +33,6 @@ final class ServerTransactionDriver {
     /// INVITE transaction lingers 32 s after a 2xx (Timer L) and a non-INVITE one 32 s after its final (Timer J),
     /// so it is dropped then.
     private var request: SIPRequest?
-    let isInvite: Bool
     let replyTo: SIPDestination
     private var machine: Machine
     private var lastResponse: ByteBuffer?
@@ -49,8 +48,7 @@ final class ServerTransactionDriver {
         self.request = request
         self.replyTo = replyTo
         let reliable = replyTo.transport == .tcp
-        isInvite = request.method == .invite
-        if isInvite {
+        if request.method == .invite {
             machine = .invite(ServerInviteTransaction(reliableTransport: reliable, timers: engine.transactionTimers))
         } else {
             machine = .nonInvite(ServerNonInviteTransaction(reliableTransport: reliable, timers: engine.transactionTimers))
@@ -120,6 +118,12 @@ final class ServerTransactionDriver {
     func respond(_ response: SIPResponse) {
         let code = response.statusCode
         perform(advance(invite: { $0.sendResponse(statusCode: code) }, nonInvite: { $0.sendResponse(statusCode: code) }), response: response)
+    }
+
+    /// Whether this runs an INVITE transaction (what a CANCEL is matched against).
+    var isInvite: Bool {
+        if case .invite = machine { return true }
+        return false
     }
 
     /// Whether the last response sent is kept for retransmission (dropped when the transaction ends, and a 2xx once
