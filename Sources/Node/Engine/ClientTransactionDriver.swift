@@ -63,7 +63,7 @@ final class ClientTransactionDriver {
     }
 
     func start() {
-        perform(advance(invite: { $0.start() }, nonInvite: { $0.start() }), response: nil)
+        advance(invite: { $0.start() }, nonInvite: { $0.start() })
     }
 
     func received(_ response: SIPResponse) {
@@ -73,7 +73,7 @@ final class ClientTransactionDriver {
             ackBytes = SIPMessage.request(MessageFactory.hopByHopACK(for: request, response: response)).serialized()
         }
         let code = response.statusCode
-        perform(advance(invite: { $0.receivedResponse(statusCode: code) }, nonInvite: { $0.receivedResponse(statusCode: code) }), response: response)
+        advance(response: response, invite: { $0.receivedResponse(statusCode: code) }, nonInvite: { $0.receivedResponse(statusCode: code) })
         if receivedFinal {
             request = nil
             requestBytes = nil
@@ -82,27 +82,29 @@ final class ClientTransactionDriver {
 
     func timerFired(_ timer: TransactionTimer) {
         timers.fired(timer)
-        perform(advance(invite: { $0.timerFired(timer) }, nonInvite: { $0.timerFired(timer) }), response: nil)
+        advance(invite: { $0.timerFired(timer) }, nonInvite: { $0.timerFired(timer) })
     }
 
     func transportFailed() {
-        perform(advance(invite: { $0.transportError() }, nonInvite: { $0.transportError() }), response: nil)
+        advance(invite: { $0.transportError() }, nonInvite: { $0.transportError() })
     }
 
     // Feeds one event to whichever machine this is; both speak the same action language here.
+    // (One action at a time: a translated copy of the list would be an allocation more per message.)
     private func advance(
+        response: SIPResponse? = nil,
         invite: (inout ClientInviteTransaction) -> [ClientInviteTransaction.Action],
         nonInvite: (inout ClientNonInviteTransaction) -> [ClientNonInviteTransaction.Action]
-    ) -> [DriverAction] {
+    ) {
         switch machine {
         case .invite(var machineState):
             let actions = invite(&machineState)
             machine = .invite(machineState)
-            return actions.map(DriverAction.init)
+            for action in actions { perform(DriverAction(action), response: response) }
         case .nonInvite(var machineState):
             let actions = nonInvite(&machineState)
             machine = .nonInvite(machineState)
-            return actions.map(DriverAction.init)
+            for action in actions { perform(DriverAction(action), response: response) }
         }
     }
 
@@ -121,28 +123,26 @@ final class ClientTransactionDriver {
         terminate()
     }
 
-    private func perform(_ actions: [DriverAction], response: SIPResponse?) {
-        for action in actions {
-            switch action {
-            case .transmitRequest:
-                if !retransmissionsMuted, let requestBytes { engine.transport.send(requestBytes, to: destination) }
-            case .sendACK:
-                if let ackBytes { engine.transport.send(ackBytes, to: destination) }
-            case .deliverResponse:
-                if let response { notify(.response(response)) }
-            case .startTimer(let timer, let duration):
-                schedule(timer, duration)
-            case .cancelTimer(let timer):
-                timers.cancel(timer)
-            case .timeout:
-                notify(.timeout)
-            case .transportFailure:
-                notify(.transportFailure)
-            case .terminated:
-                terminate()
-            case .protocolViolation(let error):
-                engine.logger.debug("client transaction ignored an event", metadata: ["reason": "\(error)"])
-            }
+    private func perform(_ action: DriverAction, response: SIPResponse?) {
+        switch action {
+        case .transmitRequest:
+            if !retransmissionsMuted, let requestBytes { engine.transport.send(requestBytes, to: destination) }
+        case .sendACK:
+            if let ackBytes { engine.transport.send(ackBytes, to: destination) }
+        case .deliverResponse:
+            if let response { notify(.response(response)) }
+        case .startTimer(let timer, let duration):
+            schedule(timer, duration)
+        case .cancelTimer(let timer):
+            timers.cancel(timer)
+        case .timeout:
+            notify(.timeout)
+        case .transportFailure:
+            notify(.transportFailure)
+        case .terminated:
+            terminate()
+        case .protocolViolation(let error):
+            engine.logger.debug("client transaction ignored an event", metadata: ["reason": "\(error)"])
         }
     }
 
@@ -152,9 +152,7 @@ final class ClientTransactionDriver {
 
     private func schedule(_ timer: TransactionTimer, _ duration: Duration) {
         if retransmissionsMuted && (timer == .a || timer == .e) { return }
-        timers.set(timer, engine.timerQueue.schedule(after: duration) { [weak self] in
-            self?.timerFired(timer)
-        })
+        timers.set(timer, engine.timerQueue.schedule(after: duration, target: self, tag: timer.queueTag))
     }
 
     private func terminate() {
@@ -207,5 +205,12 @@ private enum DriverAction {
         case .terminated: self = .terminated
         case .protocolViolation(let error): self = .protocolViolation(error)
         }
+    }
+}
+
+extension ClientTransactionDriver: EventLoopTimerTarget {
+    func timerFired(tag: UInt32) {
+        guard let timer = TransactionTimer(queueTag: tag) else { return }
+        timerFired(timer)
     }
 }

@@ -57,27 +57,30 @@ final class ServerTransactionDriver {
 
     /// Feeds the initial request; for INVITE this sends 100 Trying at once.
     func start() {
-        perform(advance(invite: { $0.receivedRequest() }, nonInvite: { $0.receivedRequest() }), response: nil)
+        advance(invite: { $0.receivedRequest() }, nonInvite: { $0.receivedRequest() })
     }
 
     func receivedRetransmission() {
-        perform(advance(invite: { $0.receivedRetransmission() }, nonInvite: { $0.receivedRetransmission() }), response: nil)
+        advance(invite: { $0.receivedRetransmission() }, nonInvite: { $0.receivedRetransmission() })
     }
 
-    // Feeds one event to whichever machine this is; both speak the same action language here.
+    // Feeds one event to whichever machine this is and performs its actions, each translated into the one action
+    // language both machines share here (one at a time: a translated copy of the list would be an allocation more
+    // per message).
     private func advance(
+        response: SIPResponse? = nil,
         invite: (inout ServerInviteTransaction) -> [ServerInviteTransaction.Action],
         nonInvite: (inout ServerNonInviteTransaction) -> [ServerNonInviteTransaction.Action]
-    ) -> [ServerDriverAction] {
+    ) {
         switch machine {
         case .invite(var machineState):
             let actions = invite(&machineState)
             machine = .invite(machineState)
-            return actions.map(ServerDriverAction.init)
+            for action in actions { perform(ServerDriverAction(action), response: response) }
         case .nonInvite(var machineState):
             let actions = nonInvite(&machineState)
             machine = .nonInvite(machineState)
-            return actions.map(ServerDriverAction.init)
+            for action in actions { perform(ServerDriverAction(action), response: response) }
         }
     }
 
@@ -88,7 +91,7 @@ final class ServerTransactionDriver {
         guard case .invite(var invite) = machine else { return true }
         let actions = invite.receivedACK()
         machine = .invite(invite)
-        perform(actions.map(ServerDriverAction.init), response: nil)
+        for action in actions { perform(ServerDriverAction(action), response: nil) }
         return !actions.contains(.deliverACK)
     }
 
@@ -117,7 +120,7 @@ final class ServerTransactionDriver {
     /// Sends a response through the transaction.
     func respond(_ response: SIPResponse) {
         let code = response.statusCode
-        perform(advance(invite: { $0.sendResponse(statusCode: code) }, nonInvite: { $0.sendResponse(statusCode: code) }), response: response)
+        advance(response: response, invite: { $0.sendResponse(statusCode: code) }, nonInvite: { $0.sendResponse(statusCode: code) })
     }
 
     /// Whether this runs an INVITE transaction (what a CANCEL is matched against).
@@ -152,40 +155,36 @@ final class ServerTransactionDriver {
         if response.statusCode >= 200 { request = nil }
     }
 
-    private func perform(_ actions: [ServerDriverAction], response: SIPResponse?) {
-        for action in actions {
-            switch action {
-            case .deliver:
-                break  // the engine routes requests and 2xx ACKs itself
-            case .send100Trying:
-                if let request { transmit(SIPResponse(replyingTo: request, statusCode: 100)) }
-            case .transmitResponse:
-                if let response { transmit(response) }
-            case .retransmitLastResponse:
-                if let lastResponse { engine.transport.send(lastResponse, to: replyTo) }
-            case .startTimer(let timer, let duration):
-                schedule(timer, duration)
-            case .cancelTimer(let timer):
-                timers.cancel(timer)
-            case .failure:
-                onFailure?()
-            case .terminated:
-                terminate()
-            case .protocolViolation(let error):
-                engine.logger.debug("server transaction ignored an event", metadata: ["reason": "\(error)"])
-            }
+    private func perform(_ action: ServerDriverAction, response: SIPResponse?) {
+        switch action {
+        case .deliver:
+            break  // the engine routes requests and 2xx ACKs itself
+        case .send100Trying:
+            if let request { transmit(SIPResponse(replyingTo: request, statusCode: 100)) }
+        case .transmitResponse:
+            if let response { transmit(response) }
+        case .retransmitLastResponse:
+            if let lastResponse { engine.transport.send(lastResponse, to: replyTo) }
+        case .startTimer(let timer, let duration):
+            schedule(timer, duration)
+        case .cancelTimer(let timer):
+            timers.cancel(timer)
+        case .failure:
+            onFailure?()
+        case .terminated:
+            terminate()
+        case .protocolViolation(let error):
+            engine.logger.debug("server transaction ignored an event", metadata: ["reason": "\(error)"])
         }
     }
 
     func timerFired(_ timer: TransactionTimer) {
         timers.fired(timer)
-        perform(advance(invite: { $0.timerFired(timer) }, nonInvite: { $0.timerFired(timer) }), response: nil)
+        advance(invite: { $0.timerFired(timer) }, nonInvite: { $0.timerFired(timer) })
     }
 
     private func schedule(_ timer: TransactionTimer, _ duration: Duration) {
-        timers.set(timer, engine.timerQueue.schedule(after: duration) { [weak self] in
-            self?.timerFired(timer)
-        })
+        timers.set(timer, engine.timerQueue.schedule(after: duration, target: self, tag: timer.queueTag))
     }
 
     /// Stops timers and drops the transaction from the table.
@@ -239,5 +238,12 @@ private enum ServerDriverAction {
         case .terminated: self = .terminated
         case .protocolViolation(let error): self = .protocolViolation(error)
         }
+    }
+}
+
+extension ServerTransactionDriver: EventLoopTimerTarget {
+    func timerFired(tag: UInt32) {
+        guard let timer = TransactionTimer(queueTag: tag) else { return }
+        timerFired(timer)
     }
 }

@@ -183,18 +183,14 @@ extension B2BUASession {
         aServer.answerAcknowledged()
     }
 
-    private func perform(_ actions: [UAS2xxRetransmission.Action]) {
+    func perform(_ actions: [UAS2xxRetransmission.Action]) {
         for action in actions {
             switch action {
             case .retransmitResponse:
                 // Over TCP the 2xx is not retransmitted, but the ACK wait still applies.
                 if aSource.transport == .udp { aServer.retransmitFinal() }
             case .startTimer(let timer, let duration):
-                answerRetransmissionTimers.set(timer, engine.timerQueue.schedule(after: duration) { [weak self] in
-                    guard let self else { return }
-                    self.answerRetransmissionTimers.fired(timer)
-                    self.perform(self.answerRetransmission.timerFired(timer))
-                })
+                answerRetransmissionTimers.set(timer, engine.timerQueue.schedule(after: duration, target: self, tag: timer.queueTag))
             case .cancelTimer(let timer):
                 answerRetransmissionTimers.cancel(timer)
             case .noACK:

@@ -129,10 +129,7 @@ extension B2BUASession {
     }
 
     private func scheduleAttemptTimer(after delay: Duration, attempt: ProviderAttempt) -> EventLoopTimerQueue.Handle {
-        engine.timerQueue.schedule(after: delay) { [weak self, weak attempt] in
-            guard let self, let attempt, !attempt.finished else { return }
-            self.attemptTimedOut(attempt)
-        }
+        engine.timerQueue.schedule(after: delay, target: self, tag: Self.attemptTimerTag(attempt))
     }
 
     private func attemptEvent(_ event: ClientTransactionDriver.Event, attempt: ProviderAttempt) {
@@ -154,7 +151,7 @@ extension B2BUASession {
     }
 
     /// Provider timeout (no provisional) or ring timeout (no answer): give up on this provider.
-    private func attemptTimedOut(_ attempt: ProviderAttempt) {
+    func attemptTimedOut(_ attempt: ProviderAttempt) {
         guard isLive(attempt) else { return }
         if attempt.receivedProvisional {
             sendCancel(for: attempt)

@@ -55,9 +55,14 @@ final class EventLoopTimerQueue {
         }
     }
 
+    /// What a pending timer runs: a closure, or a tag handed to a weakly held target. The target form costs no
+    /// closure context (an allocation per timer, and transactions start several a message).
     private struct Slot {
         var generation: UInt32 = 0
+        var occupied = false
         var callback: (() -> Void)?
+        weak var target: (any EventLoopTimerTarget)?
+        var tag: UInt32 = 0
     }
 
     /// A slot number no slot has: the handle `schedule` returns after `close()`.
@@ -100,6 +105,20 @@ final class EventLoopTimerQueue {
     /// Runs `callback` on the loop at `deadline`.
     @discardableResult
     func schedule(at deadline: NIODeadline, _ callback: @escaping () -> Void) -> Handle {
+        schedule(at: deadline) { slot in slot.callback = callback }
+    }
+
+    /// Calls `target.timerFired(tag:)` on the loop `duration` from now, unless the target is gone by then. The queue
+    /// holds the target weakly, as the closures it is given capture their owners.
+    @discardableResult
+    func schedule(after duration: Duration, target: any EventLoopTimerTarget, tag: UInt32) -> Handle {
+        schedule(at: eventLoop.now + TimeAmount(duration: duration)) { slot in
+            slot.target = target
+            slot.tag = tag
+        }
+    }
+
+    private func schedule(at deadline: NIODeadline, filling fill: (inout Slot) -> Void) -> Handle {
         eventLoop.assertInEventLoop()
         guard !isClosed else {
             return Handle(queue: self, slot: Self.noSlot, generation: 0)
@@ -107,11 +126,12 @@ final class EventLoopTimerQueue {
         let slot: UInt32
         if let reused = freeSlots.popLast() {
             slot = reused
-            slots[Int(reused)].callback = callback
         } else {
             slot = UInt32(slots.count)
-            slots.append(Slot(generation: 0, callback: callback))
+            slots.append(Slot())
         }
+        slots[Int(slot)].occupied = true
+        fill(&slots[Int(slot)])
         let generation = slots[Int(slot)].generation
         let entry = Entry(deadline: deadline.uptimeNanoseconds, sequence: nextSequence, slot: slot, generation: generation)
         nextSequence &+= 1
@@ -135,19 +155,21 @@ final class EventLoopTimerQueue {
     }
 
     private func isPending(slot: UInt32, generation: UInt32) -> Bool {
-        Int(slot) < slots.count && slots[Int(slot)].generation == generation && slots[Int(slot)].callback != nil
+        Int(slot) < slots.count && slots[Int(slot)].generation == generation && slots[Int(slot)].occupied
     }
 
     /// Frees `slot`: its generation moves on, so its handle and its heap entry no longer match it.
     private func release(_ slot: UInt32) {
         slots[Int(slot)].generation &+= 1
+        slots[Int(slot)].occupied = false
         slots[Int(slot)].callback = nil
+        slots[Int(slot)].target = nil
         freeSlots.append(slot)
         pendingCount -= 1
     }
 
     private func isLive(_ entry: Entry) -> Bool {
-        slots[Int(entry.slot)].generation == entry.generation && slots[Int(entry.slot)].callback != nil
+        slots[Int(entry.slot)].generation == entry.generation && slots[Int(entry.slot)].occupied
     }
 
     // MARK: - Shutdown
@@ -160,9 +182,11 @@ final class EventLoopTimerQueue {
         armed?.task.cancel()
         armed = nil
         heap.removeAll()
-        for index in slots.indices where slots[index].callback != nil {
+        for index in slots.indices where slots[index].occupied {
             slots[index].generation &+= 1
+            slots[index].occupied = false
             slots[index].callback = nil
+            slots[index].target = nil
         }
         freeSlots.removeAll()
         pendingCount = 0
@@ -194,9 +218,16 @@ final class EventLoopTimerQueue {
         firing = true
         while !isClosed, let top = heap.first, top.deadline <= now, top.sequence < boundary {
             popTop()
-            guard isLive(top), let callback = slots[Int(top.slot)].callback else { continue }
+            guard isLive(top) else { continue }
+            let callback = slots[Int(top.slot)].callback
+            let target = slots[Int(top.slot)].target
+            let tag = slots[Int(top.slot)].tag
             release(top.slot)
-            callback()
+            if let callback {
+                callback()
+            } else {
+                target?.timerFired(tag: tag)
+            }
         }
         firing = false
         guard !isClosed else { return }
@@ -264,4 +295,10 @@ final class EventLoopTimerQueue {
 
     /// When the one NIO task is armed for, if it is.
     var armedDeadline: NIODeadline? { armed.map { NIODeadline.uptimeNanoseconds($0.deadline) } }
+}
+
+/// An owner of timers that tell it apart by a tag (e.g. which RFC 3261 timer) instead of by closure.
+protocol EventLoopTimerTarget: AnyObject {
+    /// The timer scheduled with `tag` is due; runs on the queue's loop.
+    func timerFired(tag: UInt32)
 }

@@ -59,7 +59,8 @@ public struct ClientInviteTransaction: Sendable, Hashable {
         switch state {
         case .idle:
             state = .calling
-            var actions: [Action] = [.transmitRequest]
+            var actions = [Action].reserving(3)
+            actions.append(.transmitRequest)
             if !reliableTransport {
                 actions.append(startTimer(.a, retransmitInterval))
             }
@@ -82,22 +83,32 @@ public struct ClientInviteTransaction: Sendable, Hashable {
         case (.calling, .provisional):
             state = .proceeding
             // Retransmissions stop once the far end shows it has the request; the TU owns the wait now.
-            return cancel([.a, .b]) + [.deliverResponse(statusCode: statusCode)]
+            var actions = [Action].reserving(3)
+            running.cancel(.a, .b, into: &actions)
+            actions.append(.deliverResponse(statusCode: statusCode))
+            return actions
         case (.proceeding, .provisional):
             return [.deliverResponse(statusCode: statusCode)]
 
         case (.calling, .success), (.proceeding, .success):
             state = .accepted
-            return cancel([.a, .b]) + [.deliverResponse(statusCode: statusCode), startTimer(.m, timers.timerM)]
+            var actions = [Action].reserving(4)
+            running.cancel(.a, .b, into: &actions)
+            actions.append(.deliverResponse(statusCode: statusCode))
+            actions.append(startTimer(.m, timers.timerM))
+            return actions
         case (.accepted, .success):
             // RFC 6026: every 2xx, retransmitted or from another fork, goes up so the TU can ACK it.
             return [.deliverResponse(statusCode: statusCode)]
 
         case (.calling, .failure), (.proceeding, .failure):
             state = .completed(statusCode: statusCode)
-            var actions = cancel([.a, .b]) + [.sendACK, .deliverResponse(statusCode: statusCode)]
+            var actions = [Action].reserving(6)
+            running.cancel(.a, .b, into: &actions)
+            actions.append(.sendACK)
+            actions.append(.deliverResponse(statusCode: statusCode))
             if reliableTransport {
-                actions.append(contentsOf: terminate())
+                terminate(into: &actions)
             } else {
                 actions.append(startTimer(.d, timers.timerD))
             }
@@ -129,9 +140,15 @@ public struct ClientInviteTransaction: Sendable, Hashable {
             retransmitInterval = retransmitInterval * 2
             return [.transmitRequest, startTimer(.a, retransmitInterval)]
         case (.b, .calling):
-            return cancel([.a]) + [.timeout] + terminate()
+            var actions = [Action].reserving(4)
+            running.cancel(.a, into: &actions)
+            actions.append(.timeout)
+            terminate(into: &actions)
+            return actions
         case (.d, .completed), (.m, .accepted):
-            return terminate()
+            var actions = [Action].reserving(2)
+            terminate(into: &actions)
+            return actions
         case (.a, _), (.b, _), (.d, _), (.m, _),
             (.e, _), (.f, _), (.g, _), (.h, _), (.i, _), (.j, _), (.k, _), (.l, _),
             (.retransmit2xx, _), (.ack2xxTimeout, _):
@@ -146,7 +163,11 @@ public struct ClientInviteTransaction: Sendable, Hashable {
         case .idle:
             return [violation("transport error before start()")]
         case .calling, .proceeding, .accepted, .completed:
-            return cancelAll() + [.transportFailure] + terminate()
+            var actions = [Action].reserving(5)
+            running.cancelAll(into: &actions)
+            actions.append(.transportFailure)
+            terminate(into: &actions)
+            return actions
         case .terminated:
             return []
         }
@@ -157,20 +178,15 @@ public struct ClientInviteTransaction: Sendable, Hashable {
         return .startTimer(timer, duration)
     }
 
-    private mutating func cancel(_ timers: [TransactionTimer]) -> [Action] {
-        timers.filter { running.remove($0) }.map { .cancelTimer($0) }
-    }
-
-    private mutating func cancelAll() -> [Action] {
-        running.removeAll().map { .cancelTimer($0) }
-    }
-
-    private mutating func terminate() -> [Action] {
+    private mutating func terminate(into actions: inout [Action]) {
         state = .terminated
-        return cancelAll() + [.terminated]
+        running.cancelAll(into: &actions)
+        actions.append(.terminated)
     }
 
     private func violation(_ reason: String, file: String = #fileID, line: Int = #line) -> Action {
         .protocolViolation(TransactionError(.invalidEvent, reason: reason, file: file, line: line))
     }
 }
+
+extension ClientInviteTransaction.Action: TimerCancelling {}

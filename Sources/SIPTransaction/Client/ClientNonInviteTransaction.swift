@@ -55,7 +55,8 @@ public struct ClientNonInviteTransaction: Sendable, Hashable {
         switch state {
         case .idle:
             state = .trying
-            var actions: [Action] = [.transmitRequest]
+            var actions = [Action].reserving(3)
+            actions.append(.transmitRequest)
             if !reliableTransport {
                 actions.append(startTimer(.e, retransmitInterval))
             }
@@ -80,9 +81,11 @@ public struct ClientNonInviteTransaction: Sendable, Hashable {
             return [.deliverResponse(statusCode: statusCode)]
         case (.trying, .success), (.trying, .failure), (.proceeding, .success), (.proceeding, .failure):
             state = .completed(statusCode: statusCode)
-            var actions = cancel([.e, .f]) + [.deliverResponse(statusCode: statusCode)]
+            var actions = [Action].reserving(4)
+            running.cancel(.e, .f, into: &actions)
+            actions.append(.deliverResponse(statusCode: statusCode))
             if reliableTransport {
-                actions.append(contentsOf: terminate())
+                terminate(into: &actions)
             } else {
                 actions.append(startTimer(.k, timers.timerK))
             }
@@ -111,9 +114,15 @@ public struct ClientNonInviteTransaction: Sendable, Hashable {
             retransmitInterval = timers.t2
             return [.transmitRequest, startTimer(.e, retransmitInterval)]
         case (.f, .trying), (.f, .proceeding):
-            return cancel([.e]) + [.timeout] + terminate()
+            var actions = [Action].reserving(4)
+            running.cancel(.e, into: &actions)
+            actions.append(.timeout)
+            terminate(into: &actions)
+            return actions
         case (.k, .completed):
-            return terminate()
+            var actions = [Action].reserving(2)
+            terminate(into: &actions)
+            return actions
         case (.e, _), (.f, _), (.k, _),
             (.a, _), (.b, _), (.d, _), (.g, _), (.h, _), (.i, _), (.j, _), (.l, _), (.m, _),
             (.retransmit2xx, _), (.ack2xxTimeout, _):
@@ -128,7 +137,11 @@ public struct ClientNonInviteTransaction: Sendable, Hashable {
         case .idle:
             return [violation("transport error before start()")]
         case .trying, .proceeding, .completed:
-            return cancelAll() + [.transportFailure] + terminate()
+            var actions = [Action].reserving(5)
+            running.cancelAll(into: &actions)
+            actions.append(.transportFailure)
+            terminate(into: &actions)
+            return actions
         case .terminated:
             return []
         }
@@ -139,20 +152,15 @@ public struct ClientNonInviteTransaction: Sendable, Hashable {
         return .startTimer(timer, duration)
     }
 
-    private mutating func cancel(_ timers: [TransactionTimer]) -> [Action] {
-        timers.filter { running.remove($0) }.map { .cancelTimer($0) }
-    }
-
-    private mutating func cancelAll() -> [Action] {
-        running.removeAll().map { .cancelTimer($0) }
-    }
-
-    private mutating func terminate() -> [Action] {
+    private mutating func terminate(into actions: inout [Action]) {
         state = .terminated
-        return cancelAll() + [.terminated]
+        running.cancelAll(into: &actions)
+        actions.append(.terminated)
     }
 
     private func violation(_ reason: String, file: String = #fileID, line: Int = #line) -> Action {
         .protocolViolation(TransactionError(.invalidEvent, reason: reason, file: file, line: line))
     }
 }
+
+extension ClientNonInviteTransaction.Action: TimerCancelling {}

@@ -98,7 +98,8 @@ public struct ServerInviteTransaction: Sendable, Hashable {
             return [.transmitResponse(statusCode: statusCode)]
         case (.proceeding, .failure):
             state = .completed(statusCode: statusCode)
-            var actions: [Action] = [.transmitResponse(statusCode: statusCode)]
+            var actions = [Action].reserving(3)
+            actions.append(.transmitResponse(statusCode: statusCode))
             if !reliableTransport {
                 actions.append(startTimer(.g, retransmitInterval))
             }
@@ -121,11 +122,14 @@ public struct ServerInviteTransaction: Sendable, Hashable {
             return [.deliverACK]
         case .completed:
             state = .confirmed
-            let stopRetransmitting = cancel([.g, .h])
+            var actions = [Action].reserving(4)
+            running.cancel(.g, .h, into: &actions)
             if reliableTransport {
-                return stopRetransmitting + terminate()
+                terminate(into: &actions)
+            } else {
+                actions.append(startTimer(.i, timers.timerI))
             }
-            return stopRetransmitting + [startTimer(.i, timers.timerI)]
+            return actions
         case .confirmed, .terminated:
             return []
         }
@@ -158,9 +162,15 @@ public struct ServerInviteTransaction: Sendable, Hashable {
             retransmitInterval = timers.doubledCapped(retransmitInterval)
             return [.retransmitLastResponse, startTimer(.g, retransmitInterval)]
         case (.h, .completed):
-            return cancel([.g]) + [.timeout] + terminate()
+            var actions = [Action].reserving(4)
+            running.cancel(.g, into: &actions)
+            actions.append(.timeout)
+            terminate(into: &actions)
+            return actions
         case (.i, .confirmed), (.l, .accepted):
-            return terminate()
+            var actions = [Action].reserving(2)
+            terminate(into: &actions)
+            return actions
         case (.g, _), (.h, _), (.i, _), (.l, _),
             (.a, _), (.b, _), (.d, _), (.e, _), (.f, _), (.j, _), (.k, _), (.m, _),
             (.retransmit2xx, _), (.ack2xxTimeout, _):
@@ -175,7 +185,11 @@ public struct ServerInviteTransaction: Sendable, Hashable {
         case .idle:
             return [violation("transport error before the initial request")]
         case .proceeding, .accepted, .completed, .confirmed:
-            return cancelAll() + [.transportFailure] + terminate()
+            var actions = [Action].reserving(5)
+            running.cancelAll(into: &actions)
+            actions.append(.transportFailure)
+            terminate(into: &actions)
+            return actions
         case .terminated:
             return []
         }
@@ -186,20 +200,15 @@ public struct ServerInviteTransaction: Sendable, Hashable {
         return .startTimer(timer, duration)
     }
 
-    private mutating func cancel(_ timers: [TransactionTimer]) -> [Action] {
-        timers.filter { running.remove($0) }.map { .cancelTimer($0) }
-    }
-
-    private mutating func cancelAll() -> [Action] {
-        running.removeAll().map { .cancelTimer($0) }
-    }
-
-    private mutating func terminate() -> [Action] {
+    private mutating func terminate(into actions: inout [Action]) {
         state = .terminated
-        return cancelAll() + [.terminated]
+        running.cancelAll(into: &actions)
+        actions.append(.terminated)
     }
 
     private func violation(_ reason: String, file: String = #fileID, line: Int = #line) -> Action {
         .protocolViolation(TransactionError(.invalidEvent, reason: reason, file: file, line: line))
     }
 }
+
+extension ServerInviteTransaction.Action: TimerCancelling {}

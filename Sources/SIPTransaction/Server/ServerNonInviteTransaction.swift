@@ -83,10 +83,14 @@ public struct ServerNonInviteTransaction: Sendable, Hashable {
             return [.transmitResponse(statusCode: statusCode)]
         case (.trying, .success), (.trying, .failure), (.proceeding, .success), (.proceeding, .failure):
             state = .completed(statusCode: statusCode)
+            var actions = [Action].reserving(3)
+            actions.append(.transmitResponse(statusCode: statusCode))
             if reliableTransport {
-                return [.transmitResponse(statusCode: statusCode)] + terminate()
+                terminate(into: &actions)
+            } else {
+                actions.append(startTimer(.j, timers.timerJ))
             }
-            return [.transmitResponse(statusCode: statusCode), startTimer(.j, timers.timerJ)]
+            return actions
         case (.idle, _), (.completed, _), (.terminated, _):
             // §17.2.2: a second final response must be discarded; the TU asking for one is a bug.
             return [violation("TU sent \(statusCode) in state \(state)")]
@@ -105,7 +109,9 @@ public struct ServerNonInviteTransaction: Sendable, Hashable {
         guard running.remove(timer) else { return [] }
         switch state {
         case .completed:
-            return terminate()
+            var actions = [Action].reserving(1)
+            terminate(into: &actions)
+            return actions
         case .idle, .trying, .proceeding, .terminated:
             return [violation("timer \(timer) running in state \(state)")]
         }
@@ -117,7 +123,11 @@ public struct ServerNonInviteTransaction: Sendable, Hashable {
         case .idle:
             return [violation("transport error before the initial request")]
         case .trying, .proceeding, .completed:
-            return cancelAll() + [.transportFailure] + terminate()
+            var actions = [Action].reserving(3)
+            running.cancelAll(into: &actions)
+            actions.append(.transportFailure)
+            terminate(into: &actions)
+            return actions
         case .terminated:
             return []
         }
@@ -128,16 +138,15 @@ public struct ServerNonInviteTransaction: Sendable, Hashable {
         return .startTimer(timer, duration)
     }
 
-    private mutating func cancelAll() -> [Action] {
-        running.removeAll().map { .cancelTimer($0) }
-    }
-
-    private mutating func terminate() -> [Action] {
+    private mutating func terminate(into actions: inout [Action]) {
         state = .terminated
-        return cancelAll() + [.terminated]
+        running.cancelAll(into: &actions)
+        actions.append(.terminated)
     }
 
     private func violation(_ reason: String, file: String = #fileID, line: Int = #line) -> Action {
         .protocolViolation(TransactionError(.invalidEvent, reason: reason, file: file, line: line))
     }
 }
+
+extension ServerNonInviteTransaction.Action: TimerCancelling {}

@@ -47,4 +47,33 @@ public enum TransactionTimer: Sendable, Hashable, CaseIterable, CustomStringConv
         case .ack2xxTimeout: "2xx-ack-timeout"
         }
     }
+
+    /// The timer's position in declaration order, `0 ..< allCases.count`: a bit number or a tag that names it.
+    public var ordinal: Int {
+        switch self {
+        case .a: 0
+        case .b: 1
+        case .d: 2
+        case .e: 3
+        case .f: 4
+        case .g: 5
+        case .h: 6
+        case .i: 7
+        case .j: 8
+        case .k: 9
+        case .l: 10
+        case .m: 11
+        case .retransmit2xx: 12
+        case .ack2xxTimeout: 13
+        }
+    }
+
+    /// The timer whose `ordinal` is `ordinal`; nil for a number no timer has.
+    public init?(ordinal: Int) {
+        guard Self.declarationOrder.indices.contains(ordinal) else { return nil }
+        self = Self.declarationOrder[ordinal]
+    }
+
+    // `allCases` builds its array on every use; timers fire thousands of times a second.
+    private static let declarationOrder = TransactionTimer.allCases
 }

@@ -60,7 +60,9 @@ public struct UAS2xxRetransmission: Sendable, Hashable {
             return [violation("ACK before start()")]
         case .waitingForACK:
             state = .acknowledged
-            return cancelAll()
+            var actions = [Action].reserving(2)
+            running.cancelAll(into: &actions)
+            return actions
         case .acknowledged, .gaveUp:
             // A late ACK after giving up still must not restart anything.
             return []
@@ -83,7 +85,10 @@ public struct UAS2xxRetransmission: Sendable, Hashable {
             return [.retransmitResponse, startTimer(.retransmit2xx, retransmitInterval)]
         case (.ack2xxTimeout, .waitingForACK):
             state = .gaveUp
-            return cancelAll() + [.noACK]
+            var actions = [Action].reserving(2)
+            running.cancelAll(into: &actions)
+            actions.append(.noACK)
+            return actions
         case (.retransmit2xx, _), (.ack2xxTimeout, _),
             (.a, _), (.b, _), (.d, _), (.e, _), (.f, _), (.g, _), (.h, _), (.i, _), (.j, _), (.k, _), (.l, _), (.m, _):
             return [violation("timer \(timer) running in state \(state)")]
@@ -95,11 +100,9 @@ public struct UAS2xxRetransmission: Sendable, Hashable {
         return .startTimer(timer, duration)
     }
 
-    private mutating func cancelAll() -> [Action] {
-        running.removeAll().map { .cancelTimer($0) }
-    }
-
     private func violation(_ reason: String, file: String = #fileID, line: Int = #line) -> Action {
         .protocolViolation(TransactionError(.invalidEvent, reason: reason, file: file, line: line))
     }
 }
+
+extension UAS2xxRetransmission.Action: TimerCancelling {}
