@@ -68,11 +68,11 @@ extension B2BUASession {
             fromURI: outbound.fromURI,
             toURI: outbound.toURI,
             pAssertedIdentity: request.headers[.pAssertedIdentity],
-            source: "\(local.transport.rawValue):\(local.host):\(local.port)",
-            destination: provider.destination.addressText,
+            source: local.recordText,
+            destination: provider.addressText,
             transport: SignalingTransport(rawValue: provider.destination.transport.rawValue)
         )
-        cdr.beginAttempt(provider: provider.id, destination: provider.destination.addressText, bLeg: bLeg, at: engine.now(), parallel: parallel)
+        cdr.beginAttempt(provider: provider.id, destination: provider.addressText, bLeg: bLeg, at: engine.now(), parallel: parallel)
         attempt.timer = scheduleAttemptTimer(after: engine.configuration.sip.providerTimeout, attempt: attempt)
         // The session may be gone when a provider answers late; the attempt alone can still CANCEL
         // a late 1xx and ACK and BYE a late 2xx. The driver drops this closure when it terminates.

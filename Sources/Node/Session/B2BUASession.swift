@@ -104,7 +104,7 @@ final class B2BUASession {
             toURI: to?.uri.description,
             pAssertedIdentity: request.headers[.pAssertedIdentity],
             source: source.addressText,
-            destination: "\(local.transport.rawValue):\(local.host):\(local.port)",
+            destination: local.recordText,
             transport: SignalingTransport(rawValue: source.transport.rawValue),
             userAgent: request.headers[.userAgent]
         )
@@ -142,9 +142,11 @@ final class B2BUASession {
         return containsVideoLine(request.body.readableBytesView) ? .video : .voice
     }
 
+    private static let videoLineStart = Array("m=video ".utf8)
+
     /// Whether an SDP body has an `m=video ` line (at its start or after a line feed).
     static func containsVideoLine<Bytes: Collection<UInt8>>(_ body: Bytes) -> Bool {
-        let needle = Array("m=video ".utf8)
+        let needle = videoLineStart
         var atLineStart = true
         var index = body.startIndex
         while index != body.endIndex {

@@ -178,6 +178,8 @@ struct LocalAddress {
     let viaPrefix: String
     /// Our Contact header value, the same for every INVITE and every 18x/2xx relayed from here.
     let contact: String
+    /// `udp:host:port`, as call legs record the node's side.
+    let recordText: String
 
     // Both headers are built here once instead of by interpolation for every message.
     init(transport: SIPTransportProtocol, host: String, port: Int) {
@@ -185,6 +187,7 @@ struct LocalAddress {
         self.host = host
         self.port = port
         self.viaPrefix = "SIP/2.0/\(transport.viaToken) \(host):\(port);branch="
+        self.recordText = "\(transport.rawValue):\(host):\(port)"
         switch transport {
         case .udp: self.contact = "<sip:sipswarm@\(host):\(port)>"
         case .tcp: self.contact = "<sip:sipswarm@\(host):\(port);transport=tcp>"
@@ -198,4 +201,15 @@ struct ProviderTarget {
     let host: String
     let port: Int
     let destination: SIPDestination
+    /// `destination.addressText`, formatted once: every attempt records it, and formatting an address is an
+    /// `inet_ntop` and a few strings.
+    let addressText: String
+
+    init(id: String, host: String, port: Int, destination: SIPDestination) {
+        self.id = id
+        self.host = host
+        self.port = port
+        self.destination = destination
+        self.addressText = destination.addressText
+    }
 }

@@ -49,12 +49,74 @@ struct IdentifierGenerator {
 
     mutating func branch() -> String { branchPrefix + String(next(), radix: 36) }
 
-    mutating func callID() -> String { String(next(), radix: 36) + String(next() >> 16, radix: 36) + "@" + host }
+    mutating func callID() -> String {
+        let first = next()
+        let second = next() >> 16
+        return Self.format(capacity: 13 + 10 + 1 + host.utf8.count) { output in
+            output.append(first, radix: 36)
+            output.append(second, radix: 36)
+            output.append(UInt8(ascii: "@"))
+            output.append(host)
+        }
+    }
 
     /// Session id: 32 hex digits, unique per node run.
     mutating func sessionID() -> String {
-        let high = String(next(), radix: 16)
-        let low = String(next(), radix: 16)
-        return String(repeating: "0", count: 16 - high.count) + high + String(repeating: "0", count: 16 - low.count) + low
+        let high = next()
+        let low = next()
+        return Self.format(capacity: 32) { output in
+            output.append(high, radix: 16, width: 16)
+            output.append(low, radix: 16, width: 16)
+        }
+    }
+
+    // Identifiers are written straight into the string's storage: concatenating the pieces cost an allocation per
+    // piece, several per call.
+    static func format(capacity: Int, _ write: (inout IdentifierWriter) -> Void) -> String {
+        String(unsafeUninitializedCapacity: capacity) { buffer in
+            var writer = IdentifierWriter(buffer: buffer)
+            write(&writer)
+            return writer.count
+        }
+    }
+}
+
+/// Appends ASCII into a string's uninitialized storage; `IdentifierGenerator.format` sizes it for the worst case.
+struct IdentifierWriter {
+    let buffer: UnsafeMutableBufferPointer<UInt8>
+    private(set) var count = 0
+
+    init(buffer: UnsafeMutableBufferPointer<UInt8>) {
+        self.buffer = buffer
+    }
+
+    mutating func append(_ byte: UInt8) {
+        buffer[count] = byte
+        count += 1
+    }
+
+    mutating func append(_ text: String) {
+        for byte in text.utf8 { append(byte) }
+    }
+
+    /// `value` in `radix` (lower-case digits), left-padded with zeros to `width`; the same digits as
+    /// `String(value, radix:)`.
+    mutating func append(_ value: UInt64, radix: UInt64, width: Int = 1) {
+        var digits: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { scratch in
+            var remaining = value
+            var length = 0
+            repeat {
+                let digit = UInt8(truncatingIfNeeded: remaining % radix)
+                scratch[length] = digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10
+                remaining /= radix
+                length += 1
+            } while remaining > 0
+            for _ in length..<max(length, width) { append(UInt8(ascii: "0")) }
+            while length > 0 {
+                length -= 1
+                append(scratch[length])
+            }
+        }
     }
 }

@@ -157,9 +157,31 @@ import Testing
         #expect(fixture.fired == ["d"])
         #expect(fixture.queue.armedDeadline == .uptimeNanoseconds(99_500_000))
         fixture.advance(50)
+        // c's pass (at 99.5 ms) found a not due yet; the next pass waits the tolerance, so a fires 0.5 ms late.
+        #expect(fixture.fired == ["d", "c"])
+        #expect(fixture.queue.armedDeadline == .uptimeNanoseconds(100_500_000))
+        fixture.advance(1)
         #expect(fixture.fired == ["d", "c", "a"])
         fixture.advance(100)
         #expect(fixture.fired == ["d", "c", "a", "b"])
+    }
+
+    @Test func aPassArmsTheNextNoSoonerThanTheTolerance() {
+        let fixture = Fixture(tolerance: .milliseconds(1))
+        for (name, microseconds) in [("a", 10_000), ("b", 10_200), ("c", 10_400), ("d", 10_900), ("e", 11_500)] {
+            fixture.queue.schedule(in: .microseconds(Int64(microseconds))) { [unowned fixture] in fixture.fired.append(name) }
+        }
+        #expect(fixture.queue.armedDeadline == .uptimeNanoseconds(10_000_000))
+        fixture.advance(10)
+        #expect(fixture.fired == ["a"])
+        // b is due 0.2 ms later, but the next pass waits the tolerance and takes b, c and d at once.
+        #expect(fixture.queue.armedDeadline == .uptimeNanoseconds(11_000_000))
+        fixture.advance(1)
+        #expect(fixture.fired == ["a", "b", "c", "d"])
+        #expect(fixture.queue.armedDeadline == .uptimeNanoseconds(12_000_000))
+        fixture.advance(1)
+        #expect(fixture.fired == ["a", "b", "c", "d", "e"])
+        #expect(fixture.queue.armedDeadline == nil)
     }
 
     @Test func manyTimersFireInOrderAndCancelledOnesNever() {
