@@ -12,9 +12,13 @@ enum SIPViaStamping {
     @discardableResult
     static func stampReceived(on request: inout SIPRequest, from source: SIPSource) -> SIPVia? {
         guard let first = request.headers.firstValue(.via), var via = try? SIPVia(parsing: first) else { return nil }
+        // The usual request needs no stamp: its Via names the IPv4 address it came from, and that is checked on the
+        // address's bytes. Formatting the address (`inet_ntop` and a String) is left to requests that need it.
+        let sameIPv4 = isCanonicalIPv4(via.host, of: source.remote)
+        if sameIPv4 && !via.parameters.contains("rport") { return via }
         guard let ip = source.remote.ipAddress else { return via }
         var changed = false
-        if !host(via.host, is: ip) {
+        if !sameIPv4 && !host(via.host, is: ip) {
             via.parameters.set("received", ip)
             changed = true
         }
@@ -27,6 +31,43 @@ enum SIPViaStamping {
         request.headers.removeFirstValue(.via)
         request.headers.prepend("Via", via.description)
         return via
+    }
+
+    /// Whether `host` is `remote`'s IPv4 address written as `inet_ntop` writes it (dotted decimal, no leading zeros),
+    /// so that it says exactly what comparing with `remote.ipAddress` would, without formatting the address.
+    static func isCanonicalIPv4(_ host: String, of remote: SocketAddress) -> Bool {
+        guard case .v4(let address) = remote else { return false }
+        // sockaddr_in is family (2 bytes), port (2), then the address in network order (4); read as bytes because
+        // its C members are not visible here.
+        let expected = withUnsafeBytes(of: address.address) { raw in
+            raw.count >= 8 ? UInt32(raw[4]) << 24 | UInt32(raw[5]) << 16 | UInt32(raw[6]) << 8 | UInt32(raw[7]) : nil
+        }
+        guard let expected else { return false }
+        var value: UInt32 = 0
+        var part: UInt32 = 0
+        var digits = 0
+        var parts = 0
+        var leadingZero = false
+        for byte in host.utf8 {
+            if byte == UInt8(ascii: ".") {
+                guard digits > 0, parts < 3 else { return false }
+                value = value << 8 | part
+                parts += 1
+                part = 0
+                digits = 0
+                leadingZero = false
+            } else if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                guard !leadingZero, digits < 3 else { return false }
+                leadingZero = digits == 0 && byte == UInt8(ascii: "0")
+                part = part * 10 + UInt32(byte - UInt8(ascii: "0"))
+                guard part <= 255 else { return false }
+                digits += 1
+            } else {
+                return false
+            }
+        }
+        guard digits > 0, parts == 3 else { return false }
+        return value << 8 | part == expected
     }
 
     /// Whether a Via host names `ip`, an IPv6 reference compared without its brackets; no String is
