@@ -12,7 +12,10 @@ enum HeaderValueSplitter {
 
     /// The first element of a comma list, without splitting the rest.
     static func firstOfCommaList(_ value: String) -> String? {
-        value.withSIPBytes { bytes in bytes.firstPart(bytes.all, on: UInt8(ascii: ",")).map { bytes.string($0) } }
+        // The whole value when it is one element (the usual Via, From, To): the same text, not a copy of it.
+        value.withSIPBytes { bytes in
+            bytes.firstPart(bytes.all, on: UInt8(ascii: ",")).map { $0 == bytes.all ? value : bytes.string($0) }
+        }
     }
 }
 

@@ -83,6 +83,14 @@ struct SIPBytes {
         return true
     }
 
+    /// Whether the bytes in `range` are exactly `ascii`.
+    func equals(_ range: Range<Int>, _ ascii: StaticString) -> Bool {
+        guard range.count == ascii.utf8CodeUnitCount else { return false }
+        let expected = UnsafeBufferPointer(start: ascii.utf8Start, count: ascii.utf8CodeUnitCount)
+        for offset in 0..<range.count where base[range.lowerBound + offset] != expected[offset] { return false }
+        return true
+    }
+
     /// Calls `body` with each index in `range` where `separator` stands outside double quotes (with `\\`
     /// escapes) and `<…>`, in order, until `body` returns false.
     func forEachSeparator(_ separator: UInt8, in range: Range<Int>, _ body: (Int) -> Bool) {

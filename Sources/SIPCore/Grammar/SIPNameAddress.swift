@@ -22,24 +22,51 @@ public struct SIPNameAddress: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses the element in `range` of `bytes`.
     init(_ bytes: SIPBytes, _ range: Range<Int>) throws(SIPParseError) {
+        let scanned = try Self.locate(bytes, range)
+        displayName = scanned.displayName.map(bytes.string)
+        uri = try SIPURI(bytes, scanned.uri)
+        parameters = SIPParameters(bytes, scanned.parameters)
+        angleBrackets = scanned.angleBrackets
+    }
+
+    /// Where the parts of an element are, the URI checked but nothing built (the parser validates From and To of
+    /// every message this way); throws exactly what `init(_:_:)` throws for the same bytes.
+    struct Scanned {
+        var displayName: Range<Int>?
+        var uri: Range<Int>
+        var parameters: Range<Int>
+        var angleBrackets: Bool
+    }
+
+    static func scan(_ bytes: SIPBytes, _ range: Range<Int>) throws(SIPParseError) -> Scanned {
+        let scanned = try locate(bytes, range)
+        _ = try SIPURI.scan(bytes, scanned.uri)
+        return scanned
+    }
+
+    // The parts' ranges; the URI is not looked at beyond its brackets.
+    private static func locate(_ bytes: SIPBytes, _ range: Range<Int>) throws(SIPParseError) -> Scanned {
         let value = bytes.trimmed(range)
+        let scanned: Scanned
         if let open = Self.openingBracket(bytes, value) {
             guard let close = bytes.firstIndex(of: UInt8(ascii: ">"), in: open..<value.upperBound) else {
                 throw SIPParseError(.invalidHeaderValue, "unterminated '<' in name-addr")
             }
             let name = bytes.trimmed(value.lowerBound..<open)
-            displayName = name.isEmpty ? nil : bytes.string(name)
-            uri = try SIPURI(bytes, open + 1..<close)
-            parameters = SIPParameters(bytes, close + 1..<value.upperBound)
-            angleBrackets = true
+            scanned = Scanned(
+                displayName: name.isEmpty ? nil : name, uri: open + 1..<close, parameters: close + 1..<value.upperBound, angleBrackets: true
+            )
         } else {
             // addr-spec: parameters after the URI belong to the header (RFC 3261 §20.10).
-            displayName = nil
             let semicolon = bytes.firstIndex(of: UInt8(ascii: ";"), in: value) ?? value.upperBound
-            uri = try SIPURI(bytes, value.lowerBound..<semicolon)
-            parameters = SIPParameters(bytes, semicolon..<value.upperBound)
-            angleBrackets = false
+            scanned = Scanned(displayName: nil, uri: value.lowerBound..<semicolon, parameters: semicolon..<value.upperBound, angleBrackets: false)
         }
+        return scanned
+    }
+
+    /// Checks `text` as `init(parsing:)` would, building nothing.
+    static func validate(_ text: some StringProtocol) throws(SIPParseError) {
+        try text.withSIPBytes { bytes throws(SIPParseError) in _ = try scan(bytes, bytes.all) }
     }
 
     // First '<' outside a quoted display name.
@@ -74,18 +101,27 @@ public struct SIPNameAddress: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String {
-        var out = ""
+        let length = (displayName?.utf8.count ?? 0) + 3 + uri.textLength + parameters.textLength
+        if let text = String.sipText(capacity: length, { write(to: &$0) }) { return text }
+        var out = ""  // Not reached: the length above is never short.
+        write(to: &out)
+        return out
+    }
+
+    /// Writes `description` without building intermediate strings.
+    func write(to out: inout some SIPTextOutput) {
         if let displayName {
-            out += displayName
-            out += " "
+            out.write(displayName)
+            out.write(" ")
         }
         // RFC 3261 §20: a URI with parameters or headers must be in angle brackets.
         if angleBrackets || !parameters.isEmpty || !uri.parameters.isEmpty || uri.headers != nil || displayName != nil {
-            out += "<" + uri.description + ">"
+            out.write("<")
+            uri.write(to: &out)
+            out.write(">")
         } else {
-            out += uri.description
+            uri.write(to: &out)
         }
-        out += parameters.serialized
-        return out
+        parameters.write(to: &out)
     }
 }

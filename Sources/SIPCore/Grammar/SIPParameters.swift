@@ -60,24 +60,48 @@ public struct SIPParameters: Sendable, Hashable, Sequence {
 
     /// Serialized form with leading `;` before each parameter, or empty.
     public var serialized: String {
-        var out = ""
-        for item in items {
-            out += ";"
-            out += item.name
-            if let value = item.value {
-                out += "="
-                out += value
-            }
-        }
+        guard !items.isEmpty else { return "" }
+        if let text = String.sipText(capacity: textLength, { write(to: &$0) }) { return text }
+        var out = ""  // Not reached: `textLength` is exact.
+        write(to: &out)
         return out
     }
 
+    /// The exact length of `serialized`, in bytes.
+    var textLength: Int {
+        var count = 0
+        for item in items {
+            count += 1 + item.name.utf8.count
+            if let value = item.value { count += 1 + value.utf8.count }
+        }
+        return count
+    }
+
+    /// Writes `serialized` without building it.
+    func write(to out: inout some SIPTextOutput) {
+        for item in items {
+            out.write(";")
+            out.write(item.name)
+            if let value = item.value {
+                out.write("=")
+                out.write(value)
+            }
+        }
+    }
+
     // Parameter names are tokens (ASCII): compare bytes with ASCII case folding, no lower-cased copies.
+    // Over contiguous bytes (every native String, small or not): a `zip` of the two UTF-8 views cost more than
+    // the comparison itself, and this runs for every parameter looked up (branch, tag, rport, received).
     static func sameName(_ lhs: String, _ rhs: String) -> Bool {
-        let left = lhs.utf8
-        let right = rhs.utf8
-        guard left.count == right.count else { return false }
-        for (a, b) in zip(left, right) where ASCIIByte.lower(a) != ASCIIByte.lower(b) { return false }
+        guard lhs.utf8.count == rhs.utf8.count else { return false }
+        let same: Bool?? = lhs.utf8.withContiguousStorageIfAvailable { left in
+            rhs.utf8.withContiguousStorageIfAvailable { right in
+                for index in 0..<left.count where ASCIIByte.lower(left[index]) != ASCIIByte.lower(right[index]) { return false }
+                return true
+            }
+        }
+        if case .some(.some(let same)) = same { return same }
+        for (a, b) in zip(lhs.utf8, rhs.utf8) where ASCIIByte.lower(a) != ASCIIByte.lower(b) { return false }
         return true
     }
 }

@@ -23,33 +23,60 @@ public struct SIPVia: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses the Via element in `range` of `bytes`.
     init(_ bytes: SIPBytes, _ range: Range<Int>) throws(SIPParseError) {
-        // sent-protocol = "SIP" / "2.0" / transport, with optional LWS around the slashes.
+        let scanned = try Self.scan(bytes, range)
+        transport = bytes.uppercasedString(scanned.transport)
+        host = bytes.string(scanned.host)
+        port = scanned.port
+        parameters = SIPParameters(bytes, scanned.parameters)
+    }
+
+    /// Where the parts of a Via element are, checked but not built (the parser validates the top Via of every
+    /// message this way, and the engine parses it once more to read it).
+    struct Scanned {
+        var transport: Range<Int>
+        var host: Range<Int>
+        var port: Int?
+        var parameters: Range<Int>
+    }
+
+    /// Checks the Via element in `range`; throws exactly what `init(_:_:)` throws for the same bytes.
+    static func scan(_ bytes: SIPBytes, _ range: Range<Int>) throws(SIPParseError) -> Scanned {
+        // sent-protocol = "SIP" / "2.0" / transport, with optional LWS around the slashes. Three words in
+        // locals rather than an array: this runs for every message.
         var remainder = bytes.trimmed(range)
-        var protocolParts: [Range<Int>] = []
-        for _ in 0..<3 {
+        var name = remainder.lowerBound..<remainder.lowerBound
+        var version = name
+        var transport = name
+        for part in 0..<3 {
             remainder = bytes.droppingBlanks(remainder)
             var end = remainder.lowerBound
             while end < remainder.upperBound, bytes[end] != UInt8(ascii: "/"), !ASCIIByte.isBlank(bytes[end]) { end += 1 }
-            protocolParts.append(remainder.lowerBound..<end)
+            let word = remainder.lowerBound..<end
+            switch part {
+            case 0: name = word
+            case 1: version = word
+            default: transport = word
+            }
             remainder = bytes.droppingBlanks(end..<remainder.upperBound)
-            if protocolParts.count < 3 {
+            if part < 2 {
                 guard bytes.hasPrefix(UInt8(ascii: "/"), in: remainder) else {
                     throw SIPParseError(.invalidHeaderValue, "Via sent-protocol malformed")
                 }
                 remainder = remainder.lowerBound + 1..<remainder.upperBound
             }
         }
-        guard bytes.equalsIgnoringCase(protocolParts[0], "SIP"), bytes.string(protocolParts[1]) == "2.0", !protocolParts[2].isEmpty else {
+        guard bytes.equalsIgnoringCase(name, "SIP"), bytes.equals(version, "2.0"), !transport.isEmpty else {
             throw SIPParseError(.invalidHeaderValue, "Via sent-protocol is not SIP/2.0")
         }
-        transport = bytes.uppercasedString(protocolParts[2])
         let semicolon = bytes.firstIndex(of: UInt8(ascii: ";"), in: remainder) ?? remainder.upperBound
+        let host: Range<Int>
+        let port: Int?
         do {
-            (host, port) = try SIPURI.splitHostPort(bytes, bytes.trimmed(remainder.lowerBound..<semicolon))
+            (host, port) = try SIPURI.scanHostPort(bytes, bytes.trimmed(remainder.lowerBound..<semicolon))
         } catch {
             throw SIPParseError(.invalidHeaderValue, "Via sent-by malformed")
         }
-        parameters = SIPParameters(bytes, semicolon..<remainder.upperBound)
+        return Scanned(transport: transport, host: host, port: port, parameters: semicolon..<remainder.upperBound)
     }
 
     public var branch: String? { parameters["branch"] ?? nil }
@@ -61,9 +88,19 @@ public struct SIPVia: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String {
-        var out = "SIP/2.0/" + transport + " " + host
-        if let port { out += ":" + String(port) }
-        out += parameters.serialized
+        let length = 9 + transport.utf8.count + host.utf8.count + (port.map { 1 + SIPDecimalText.length($0) } ?? 0) + parameters.textLength
+        if let text = String.sipText(capacity: length, { write(to: &$0) }) { return text }
+        var out = ""  // Not reached: the length above is exact.
+        write(to: &out)
         return out
+    }
+
+    /// Writes `description` without building intermediate strings.
+    func write(to out: inout some SIPTextOutput) {
+        out.write("SIP/2.0/")
+        out.write(transport)
+        out.write(" ")
+        out.write(host: host, port: port)
+        parameters.write(to: &out)
     }
 }

@@ -92,12 +92,23 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
     /// Removes the first element of a possibly comma-separated header (the topmost Via of a response).
     public mutating func removeFirstValue(_ name: SIPHeaderName) {
         guard let index = fields.firstIndex(where: { $0.key == name }) else { return }
-        var elements = HeaderValueSplitter.splitCommaList(fields[index].value)
-        if elements.count <= 1 {
-            fields.remove(at: index)
+        // The rest of the list as `splitCommaList(value).dropFirst().joined(separator: ", ")` spells it, without the
+        // array and a String per element; nil when there is no rest (one Via, every request the engine stamps).
+        let rest: String? = fields[index].value.withSIPBytes { bytes in
+            var elements = 0
+            var out = ""
+            bytes.forEachPart(bytes.all, on: UInt8(ascii: ",")) { part in
+                elements += 1
+                guard elements > 1 else { return }
+                if elements > 2 { out.append(", ") }
+                out.append(bytes.string(part))
+            }
+            return elements > 1 ? out : nil
+        }
+        if let rest {
+            fields[index].value = rest
         } else {
-            elements.removeFirst()
-            fields[index].value = elements.joined(separator: ", ")
+            fields.remove(at: index)
         }
     }
 }

@@ -138,6 +138,15 @@ public struct SIPParser: Sendable {
     private func nextLine(_ bytes: UnsafeRawBufferPointer, from start: Int) throws(SIPParseError) -> LineBounds? {
         var index = start
         let limit = min(bytes.count, start + limits.maxLineBytes + 2)
+        // Eight bytes at a time past those that are neither LF nor NUL (this scan was the parser's largest self
+        // cost); the byte loop below then finds the exact one, so the word test only has to never skip one.
+        if let base = bytes.baseAddress {
+            while index + 8 <= limit {
+                let word = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                if Self.hasZeroByte(word) || Self.hasZeroByte(word ^ Self.lineFeeds) { break }
+                index += 8
+            }
+        }
         while index < limit {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\n") {
@@ -155,6 +164,14 @@ public struct SIPParser: Sendable {
         return nil
     }
 
+    private static let lineFeeds: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
+
+    // Whether any of the eight bytes is 0 (the classic bit trick: exact about whether one exists).
+    @inline(__always)
+    private static func hasZeroByte(_ word: UInt64) -> Bool {
+        (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080 != 0
+    }
+
     private func parseStartLine(_ line: UnsafeRawBufferPointer) throws(SIPParseError) -> SIPStartLine {
         // Split on SP bytes, not Characters: a SP followed by a combining mark is one grapheme
         // and would otherwise hide the separator (or smuggle whitespace into the URI).
@@ -168,13 +185,13 @@ public struct SIPParser: Sendable {
         let second = firstSpace + 1..<secondSpace
         let third = secondSpace + 1..<line.count
         if Self.startsWithSIPSlash(bytes, first) {
-            guard bytes.string(first) == "SIP/2.0" else { throw SIPParseError(.unsupportedVersion, "unsupported SIP version") }
+            guard bytes.equals(first, "SIP/2.0") else { throw SIPParseError(.unsupportedVersion, "unsupported SIP version") }
             guard let code = SIPDecimal.parseBytes(UnsafeBufferPointer(rebasing: bytes.base[second]), maxDigits: 3), (100...699).contains(code) else {
                 throw SIPParseError(.malformedStartLine, "status code is not in 100...699")
             }
             return .response(code, bytes.string(third))
         }
-        guard bytes.string(third) == "SIP/2.0" else {
+        guard bytes.equals(third, "SIP/2.0") else {
             if Self.startsWithSIPSlash(bytes, third) { throw SIPParseError(.unsupportedVersion, "unsupported SIP version") }
             throw SIPParseError(.malformedStartLine, "request line does not end in SIP/2.0")
         }
@@ -186,7 +203,7 @@ public struct SIPParser: Sendable {
     }
 
     private static func startsWithSIPSlash(_ bytes: SIPBytes, _ range: Range<Int>) -> Bool {
-        range.count >= 4 && bytes.string(range.lowerBound..<range.lowerBound + 4) == "SIP/"
+        range.count >= 4 && bytes.equals(range.lowerBound..<range.lowerBound + 4, "SIP/")
     }
 
     private func parseHeaderLine(_ line: UnsafeRawBufferPointer) throws(SIPParseError) -> SIPHeaderField {
@@ -204,9 +221,22 @@ public struct SIPParser: Sendable {
         var valueEnd = line.count
         while valueStart < valueEnd, line[valueStart] == UInt8(ascii: " ") || line[valueStart] == UInt8(ascii: "\t") { valueStart += 1 }
         while valueEnd > valueStart, line[valueEnd - 1] == UInt8(ascii: " ") || line[valueEnd - 1] == UInt8(ascii: "\t") { valueEnd -= 1 }
+        // A well-known name written in its usual spelling (nearly all of them) is kept as that literal: no String
+        // is decoded, and names over 15 bytes (P-Asserted-Identity) are not allocated.
+        let key: SIPHeaderName
+        let name: String
+        if let match = KnownHeader.match(nameBytes) {
+            key = SIPHeaderName(known: match.header)
+            name = match.exactSpelling ? match.header.spelling : String(decoding: nameBytes, as: UTF8.self)
+        } else {
+            // A compact form or a name outside the table (the token check above made it ASCII).
+            key = nameBytes.count > 1 ? (SIPHeaderName(unknownBytes: nameBytes) ?? SIPHeaderName(writtenBytes: nameBytes))
+                : SIPHeaderName(writtenBytes: nameBytes)
+            name = String(decoding: nameBytes, as: UTF8.self)
+        }
         return SIPHeaderField(
-            name: String(decoding: nameBytes, as: UTF8.self),
-            key: SIPHeaderName(writtenBytes: nameBytes),
+            name: name,
+            key: key,
             value: String(decoding: UnsafeRawBufferPointer(rebasing: line[valueStart..<valueEnd]), as: UTF8.self)
         )
     }
@@ -252,19 +282,33 @@ public struct SIPParser: Sendable {
         _ = try SIPCSeq(parsing: cseqText)
     }
 
-    // Checks the headers every hop relies on; anything else stays raw until someone needs it.
+    // Checks the headers every hop relies on; anything else stays raw until someone needs it. The top Via, From and
+    // To are checked by scanning their bytes (`scan`), which throws exactly what parsing them would but builds none
+    // of their strings: most messages are never asked for them, and those that are get parsed by the reader.
     private static func validateCommon(_ headers: SIPHeaders) throws(SIPParseError) {
-        guard let topVia = headers.firstValue(.via) else { throw SIPParseError(.missingHeader, "empty Via") }
-        _ = try SIPVia(parsing: topVia)
+        guard try validateTopVia(headers) else { throw SIPParseError(.missingHeader, "empty Via") }
         guard let from = headers[.from] else { throw SIPParseError(.missingHeader, "request without from header") }
-        _ = try SIPNameAddress(parsing: from)
+        try SIPNameAddress.validate(from)
         guard let to = headers[.to] else { throw SIPParseError(.missingHeader, "request without to header") }
-        _ = try SIPNameAddress(parsing: to)
+        try SIPNameAddress.validate(to)
         // Bytes, not Characters: SP + combining mark is a single grapheme that is not " ".
         guard let callID = headers[.callID], !callID.isEmpty,
               !callID.utf8.contains(where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") })
         else {
             throw SIPParseError(.invalidHeaderValue, "Call-ID is empty or contains whitespace")
         }
+    }
+
+    /// Whether there is a top Via element (`headers.firstValue(.via) != nil`), checked as `SIPVia(parsing:)` checks it.
+    static func validateTopVia(_ headers: SIPHeaders) throws(SIPParseError) -> Bool {
+        for field in headers.fields where field.key == .via {
+            let found = try field.value.withSIPBytes { bytes throws(SIPParseError) -> Bool in
+                guard let first = bytes.firstPart(bytes.all, on: UInt8(ascii: ",")) else { return false }
+                _ = try SIPVia.scan(bytes, first)
+                return true
+            }
+            if found { return true }
+        }
+        return false
     }
 }

@@ -5,14 +5,15 @@ extension SIPRequest {
     public func serialize(into buffer: inout ByteBuffer) {
         buffer.writeString(method.token)
         buffer.writeStaticString(" ")
-        buffer.writeString(uri.description)
+        // Written in place, as `uri.description` spells it, without building that string first.
+        uri.write(to: &buffer)
         buffer.writeStaticString(" SIP/2.0\r\n")
         SIPSerializer.writeHeadersAndBody(headers, body, into: &buffer)
     }
 
     /// The request as a new buffer.
     public func serialized(allocator: ByteBufferAllocator = ByteBufferAllocator()) -> ByteBuffer {
-        var buffer = allocator.buffer(capacity: 192 + SIPSerializer.headerBytes(headers) + body.readableBytes)
+        var buffer = allocator.buffer(capacity: 16 + method.token.utf8.count + uri.textLength + SIPSerializer.headerBytes(headers) + body.readableBytes)
         serialize(into: &buffer)
         return buffer
     }
