@@ -99,9 +99,7 @@ public struct AttemptRecord: CanonicalRecord, Equatable {
         writer.member("outcome", outcome.rawValue)
         writer.member("provider_id", providerID)
         writer.member("reason", reason)
-        if let receipt {
-            writer.member("receipt") { receipt.writeCanonicalMembers(into: &$0) }
-        }
+        writer.member("receipt", object: receipt)
         writer.member("response_code", responseCode)
         writer.member("session_id", sessionID)
         writer.member("start_us", startMicros)

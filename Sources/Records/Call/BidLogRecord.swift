@@ -75,4 +75,24 @@ public struct BidLogRecord: CanonicalRecord, Equatable {
             "time_us": .integer(timeMicros),
         ])
     }
+
+    /// The members of `canonicalJSON()` in canonical (sorted) order, written without building it: the default
+    /// built the dictionary, dropped its nils and sorted it for every round the writer sealed.
+    public func writeCanonicalMembers(into writer: inout CanonicalObjectWriter) {
+        writer.member("asked", asked)
+        writer.member("attempt", attemptNumber)
+        writer.member("cdr_id", cdrRecordID)
+        writer.member("currency", currency)
+        writer.member("id", recordID)
+        writer.member("kind", Self.kind)
+        writer.member("negotiation_id", negotiationID)
+        writer.member("node", nodeID)
+        writer.member("offered", offered)
+        writer.member("outcome", outcome)
+        writer.member("price_unit", priceUnit)
+        writer.member("provider_id", providerID)
+        writer.member("round", round)
+        writer.member("session_id", sessionID)
+        writer.member("time_us", timeMicros)
+    }
 }

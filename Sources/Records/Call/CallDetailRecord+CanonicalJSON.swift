@@ -37,13 +37,12 @@ extension CallDetailRecord {
 
     /// The members of `canonicalJSON()` in canonical (sorted) order, written without building it.
     public func writeCanonicalMembers(into writer: inout CanonicalObjectWriter) {
-        writer.member("a_leg") { aLeg.writeCanonicalMembers(into: &$0) }
+        // Objects through `member(_:object:)`, not closures: a closure here captured (copied) the whole CDR.
+        writer.member("a_leg", object: aLeg)
         writer.member("ack_us", ackMicros)
         writer.member("answer_us", answerMicros)
         writer.member("attempts", attempts)
-        if let bLeg {
-            writer.member("b_leg") { bLeg.writeCanonicalMembers(into: &$0) }
-        }
+        writer.member("b_leg", object: bLeg)
         writer.member("customer_id", customerID)
         writer.member("duration_ms", durationMillis)
         writer.member("end_us", endMicros)
@@ -61,9 +60,7 @@ extension CallDetailRecord {
         writer.member("q850_text", q850Text)
         writer.member("quality", quality)
         writer.member("rating", ratingBlock)
-        if let receipt {
-            writer.member("receipt") { receipt.writeCanonicalMembers(into: &$0) }
-        }
+        writer.member("receipt", object: receipt)
         writer.member("recovered", recovered ? CanonicalJSON.bool(true) : nil)
         writer.member("release_cause", releaseCause.rawValue)
         writer.member("released_by", releasedBy.rawValue)

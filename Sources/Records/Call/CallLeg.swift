@@ -1,5 +1,5 @@
 /// The SIP facts of one leg (A: customer side, B: provider side); every field is optional where unknown.
-public struct CallLeg: Sendable, Equatable {
+public struct CallLeg: CanonicalBlockValue {
     /// The leg's Call-ID.
     public let callID: String?
     /// The node's tag on this leg.

@@ -1,6 +1,6 @@
 /// The bilateral Receipt GUID of a call (`X-BF-Receipt`): proposed by the winning provider in its 2xx, made binding
 /// by the customer echoing it in the ACK.
-public struct Receipt: Sendable, Equatable {
+public struct Receipt: CanonicalBlockValue {
     /// Where the receipt stands when the CDR is written.
     public enum State: String, Sendable, Equatable, CaseIterable {
         /// The provider proposed it and no ACK decided yet (the call ended before the ACK).

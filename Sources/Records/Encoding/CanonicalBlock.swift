@@ -38,7 +38,7 @@ extension CanonicalObjectWriter {
     public mutating func member<Typed>(_ key: StaticString, _ block: CanonicalBlock<Typed>?) {
         switch block {
         case .typed(let value)?:
-            member(key) { value.writeCanonicalMembers(into: &$0) }
+            member(key, object: value)
         case .json(let value)?:
             member(key, value)
         case nil:

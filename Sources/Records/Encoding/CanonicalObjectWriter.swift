@@ -38,11 +38,21 @@ public struct CanonicalObjectWriter {
     /// A writer appending to `bytes` (its `{` is written at once), with room for `capacity` more bytes before its
     /// buffer grows. `overrides` must be sorted by key; the chain passes the same array for every record.
     public init(bytes: [UInt8] = [], capacity: Int = 1_024, overrides: [CanonicalMember] = [], marker: StaticString? = nil) {
-        output = CanonicalOutput(prefix: bytes, capacity: capacity)
+        var output = CanonicalOutput(prefix: bytes, capacity: capacity)
+        self.init(continuing: &output, overrides: overrides, marker: marker)
+    }
+
+    /// A writer whose object follows what `output` holds (`CanonicalLines`: one buffer for many objects); `output`
+    /// is left empty, `finishOutput()` hands it back.
+    init(continuing output: inout CanonicalOutput, overrides: [CanonicalMember] = [], marker: StaticString? = nil) {
+        // Swapped in, not copied: a copy kept a second reference to the bytes through the `{` below, so that first
+        // write copied the whole buffer (every record's 2 KiB, and for a journal line every line before it).
+        self.output = CanonicalOutput(reusing: [])
+        swap(&self.output, &output)
         self.overrides = overrides
         self.marker = marker
-        output.append(UInt8(ascii: "{"))
-        markerInsertion = (output.count, false)
+        self.output.append(UInt8(ascii: "{"))
+        markerInsertion = (self.output.count, false)
         notePendingFirstByte()
     }
 
@@ -54,6 +64,12 @@ public struct CanonicalObjectWriter {
     /// Writes the overrides and notes the marker not yet placed, closes the object and returns its bytes.
     /// The bytes move out (this writer keeps none), so the caller owns the only reference to them.
     public mutating func finish() -> [UInt8] {
+        var finished = finishOutput()
+        return finished.finish()
+    }
+
+    /// Closes the object like `finish()` and hands over the output itself, with its room, for more to follow.
+    mutating func finishOutput() -> CanonicalOutput {
         while nextOverride < overrides.count {
             writeOverride(nextOverride)
             nextOverride += 1
@@ -63,7 +79,10 @@ public struct CanonicalObjectWriter {
             markerInsertion = (output.count, !empty)
         }
         output.append(UInt8(ascii: "}"))
-        return output.finish()
+        // Swapped out, so the storage stays uniquely referenced; the empty output allocates nothing.
+        var finished = CanonicalOutput(reusing: [])
+        swap(&finished, &output)
+        return finished
     }
 
     /// A string member; nothing for nil.
@@ -118,11 +137,31 @@ public struct CanonicalObjectWriter {
 
     /// A nested object whose members `write` gives in canonical order (no overrides, no marker inside).
     public mutating func member(_ key: StaticString, object write: (inout CanonicalObjectWriter) -> Void) {
-        guard begin(key) else { return }
+        guard beginObject(key) else { return }
+        write(&self)
+        endObject()
+    }
+
+    /// A nested object that `value` writes itself; nothing for nil.
+    ///
+    /// Not a closure: a closure reading a property of a record (`{ aLeg.writeCanonicalMembers(into: &$0) }` in a
+    /// method of the record) captured the whole record, so every CDR was copied and destroyed once more per seal
+    /// (`initializeWithCopy for CallDetailRecord` in the writer thread's profile).
+    public mutating func member(_ key: StaticString, object value: (some CanonicalBlockValue)?) {
+        guard let value, beginObject(key) else { return }
+        value.writeCanonicalMembers(into: &self)
+        endObject()
+    }
+
+    private mutating func beginObject(_ key: StaticString) -> Bool {
+        guard begin(key) else { return false }
         output.append(UInt8(ascii: "{"))
         empty = true
         depth += 1
-        write(&self)
+        return true
+    }
+
+    private mutating func endObject() {
         depth -= 1
         empty = false
         output.append(UInt8(ascii: "}"))

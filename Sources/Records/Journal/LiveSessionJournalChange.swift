@@ -1,6 +1,6 @@
 /// One change of the crash journal's set of live sessions, as the node hands it to the writer and as the writer
 /// appends it to `DATA/journal/live.log` (one canonical JSON object a line, docs/cdr-format.md).
-public enum LiveSessionJournalChange: Sendable, Equatable {
+public enum LiveSessionJournalChange: CanonicalBlockValue {
     /// An answered voice session joins the journal.
     case answered(LiveSessionJournalEntry)
     /// A journaled session ended; its CDR is on disk before this change is.
@@ -11,6 +11,14 @@ public enum LiveSessionJournalChange: Sendable, Equatable {
         switch self {
         case .answered(let entry): .object(["answered": entry.canonicalJSON()])
         case .ended(let sessionID): .object(["ended": .string(sessionID)])
+        }
+    }
+
+    /// The members of `canonicalJSON()`, written without building it (the record writer's path, `CanonicalLines`).
+    public func writeCanonicalMembers(into writer: inout CanonicalObjectWriter) {
+        switch self {
+        case .answered(let entry): writer.member("answered", object: entry)
+        case .ended(let sessionID): writer.member("ended", sessionID)
         }
     }
 

@@ -1,7 +1,7 @@
 /// One answered, still live session as the node journals it every harvest interval (`DATA/journal/live.json`),
 /// so that a crash does not lose the call: at the next start, a journaled session without a CDR gets a
 /// recovered one (release cause `node_failure`).
-public struct LiveSessionJournalEntry: Sendable, Equatable {
+public struct LiveSessionJournalEntry: CanonicalBlockValue {
     /// The node's session id (the CDR's `session_id`).
     public let sessionID: String
     /// The node that carries the session.
@@ -57,6 +57,19 @@ public struct LiveSessionJournalEntry: Sendable, Equatable {
             "b_call_id": bCallID.map(CanonicalJSON.string),
             "destination": destination.map(CanonicalJSON.string),
         ])
+    }
+
+    /// The members of `canonicalJSON()` in canonical (sorted) order, written without building it.
+    public func writeCanonicalMembers(into writer: inout CanonicalObjectWriter) {
+        writer.member("a_call_id", aCallID)
+        writer.member("answer_us", answerMicros)
+        writer.member("b_call_id", bCallID)
+        writer.member("customer_id", customerID)
+        writer.member("destination", destination)
+        writer.member("node", nodeID)
+        writer.member("provider_id", providerID)
+        writer.member("session_id", sessionID)
+        writer.member("setup_us", setupMicros)
     }
 
     /// Reads an entry back from its canonical JSON; nil when a required field is missing or mistyped.

@@ -25,8 +25,8 @@ public enum RatingBlock: CanonicalBlockValue {
         switch self {
         case .priced(let currency, let customer, let provider, let spread):
             writer.member("currency", currency)
-            writer.member("customer") { customer.writeCanonicalMembers(into: &$0) }
-            writer.member("provider") { provider.writeCanonicalMembers(into: &$0) }
+            writer.member("customer", object: customer)
+            writer.member("provider", object: provider)
             writer.member("spread", spread)
         case .unpriced(let reason):
             writer.member("error", reason)

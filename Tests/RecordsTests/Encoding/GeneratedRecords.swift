@@ -33,6 +33,27 @@ enum GeneratedRecords {
         )
     }
 
+    static func bidLog(_ generator: inout SplitMix) -> BidLogRecord {
+        BidLogRecord(
+            recordID: text(&generator), nodeID: text(&generator), sessionID: text(&generator), cdrRecordID: text(&generator),
+            attemptNumber: Int(integer(&generator)), negotiationID: text(&generator), round: Int(integer(&generator)),
+            providerID: text(&generator), offered: text(&generator), asked: maybe(&generator) { text(&$0) },
+            currency: text(&generator), priceUnit: text(&generator), outcome: text(&generator), timeMicros: time(&generator)
+        )
+    }
+
+    static func journalEntry(_ generator: inout SplitMix) -> LiveSessionJournalEntry {
+        LiveSessionJournalEntry(
+            sessionID: text(&generator), nodeID: text(&generator), customerID: text(&generator),
+            providerID: maybe(&generator) { text(&$0) }, setupMicros: time(&generator), answerMicros: time(&generator),
+            aCallID: text(&generator), bCallID: maybe(&generator) { text(&$0) }, destination: maybe(&generator) { text(&$0) }
+        )
+    }
+
+    static func journalChange(_ generator: inout SplitMix) -> LiveSessionJournalChange {
+        generator.next() & 1 == 0 ? .answered(journalEntry(&generator)) : .ended(sessionID: text(&generator))
+    }
+
     static func leg(_ generator: inout SplitMix) -> CallLeg {
         CallLeg(
             callID: maybe(&generator) { text(&$0) }, localTag: maybe(&generator) { text(&$0) },

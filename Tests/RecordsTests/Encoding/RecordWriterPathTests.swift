@@ -30,6 +30,10 @@ import Testing
         Self.expectGeneratedRecordsWriteAsTheirObjects(seed: 0xA77) { GeneratedRecords.attempt(&$0) }
     }
 
+    @Test func generatedBidLogsWriteAsTheirCanonicalObjects() {
+        Self.expectGeneratedRecordsWriteAsTheirObjects(seed: 0xB1D) { GeneratedRecords.bidLog(&$0) }
+    }
+
     @Test func everyEscapeAtEveryPositionOfEveryLength() {
         let specials: [Unicode.Scalar] = ["\"", "\\", "\u{00}", "\u{08}", "\t", "\n", "\u{0B}", "\u{0C}", "\r", "\u{1F}"]
         // Bytes next to the escaped ones, which the word scan must let through.
