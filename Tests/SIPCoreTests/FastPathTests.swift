@@ -155,6 +155,28 @@ struct FastPathTests {
         }
     }
 
+    /// `SIPNameAddress.tag(in:)` finds the tag without building the element; it must give what parsing gives,
+    /// including nil for every element the parser refuses.
+    @Test func tagLookupIsWhatParsingFinds() {
+        typealias Inputs = GrammarDifferentialTests
+        let seeds = Inputs.nameAddrSeeds + [
+            "<sip:a@b>;TAG=Up;tag=second", "<sip:a@b>;tag", "<sip:a@b>;xtag=1;tag=2", "sip:a@b;tag = spaced ;x",
+            "\"a;tag=in-name\" <sip:a@b>", "<sip:a@b;tag=in-uri>", "<sip:a@b>;tag=\"quoted;value\"", "<sip:a@b>; tag",
+        ]
+        var found = 0
+        for text in seeds + Inputs.inputs(seeds, rounds: 4000, seed: 31) {
+            let parsed = (try? SIPNameAddress(parsing: text))?.tag
+            #expect(SIPNameAddress.tag(in: text) == parsed, "\(text)")
+            if parsed != nil { found += 1 }
+        }
+        // The corpus has both outcomes in number.
+        #expect(found > 500)
+        var request = SIPRequest(method: .bye, uri: SIPURI(scheme: .sip, host: "h"))
+        #expect(request.toTag == nil)
+        request.headers.append("To", "<sip:b@h>;tag=abc")
+        #expect(request.toTag == "abc")
+    }
+
     /// The parser checks the top Via in place; before, it took `firstValue(.via)` and parsed that.
     @Test func topViaValidationIsFirstValueParsed() {
         typealias Inputs = GrammarDifferentialTests

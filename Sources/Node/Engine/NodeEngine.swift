@@ -141,7 +141,7 @@ final class NodeEngine: SIPTransportDelegate {
             existing.receivedRetransmission()
             return
         }
-        if request.to?.tag != nil {
+        if request.toTag != nil {
             handleInDialog(request, key: key, from: source)
         } else {
             handleOutOfDialog(request, key: key, from: source)
@@ -274,7 +274,7 @@ final class NodeEngine: SIPTransportDelegate {
         _ code: Int, to request: SIPRequest, from source: SIPSource, reason: String? = nil, extra: [(String, String)] = [],
         toTag localTag: String? = nil
     ) {
-        let toTag = request.to?.tag == nil && code > 100 ? (localTag ?? ids.tag()) : nil
+        let toTag = request.toTag == nil && code > 100 ? (localTag ?? ids.tag()) : nil
         let response = MessageFactory.local(code, to: request, toTag: toTag, userAgent: configuration.sip.userAgent, reason: reason, extra: extra)
         transport.send(.response(response), to: source.replyDestination)
     }

@@ -9,7 +9,7 @@ import SIPTransport
 extension B2BUASession {
     /// A request with a To tag on one of our legs (BYE, re-INVITE, UPDATE, INFO ...).
     func receivedInDialog(_ request: SIPRequest, leg: Leg, server: ServerTransactionDriver) {
-        let toTag = request.to?.tag
+        let toTag = request.toTag
         switch request.method {
         case .bye:
             server.respond(MessageFactory.local(200, to: request, toTag: toTag, userAgent: userAgent))
@@ -44,7 +44,7 @@ extension B2BUASession {
     private func relay(_ request: SIPRequest, from leg: Leg, server: ServerTransactionDriver) {
         let other: Leg = leg == .customer ? .provider : .customer
         guard phase == .answered || phase == .confirmed, var dialog = other == .provider ? bDialog : aDialog else {
-            server.respond(MessageFactory.local(request.method == .invite ? 491 : 481, to: request, toTag: request.to?.tag, userAgent: userAgent))
+            server.respond(MessageFactory.local(request.method == .invite ? 491 : 481, to: request, toTag: request.toTag, userAgent: userAgent))
             return
         }
         let transportKind = dialog.destination.transport

@@ -176,7 +176,7 @@ extension B2BUASession {
             attempt.timer?.cancel()
             attempt.timer = scheduleAttemptTimer(after: engine.configuration.sip.ringTimeout, attempt: attempt)
         }
-        if let tag = response.to?.tag {
+        if let tag = response.toTag {
             cdr.updateBLeg(number: attempt.number, CallLeg(remoteTag: tag, userAgent: response.headers[.server] ?? response.headers[.userAgent]))
         }
         let local = engine.localAddress(for: aSource.transport)
@@ -238,7 +238,7 @@ extension B2BUASession {
         recordHealth(of: attempt, answered: true, at: now)
         bidAccepted(attempt, at: now)
         bDialog = dialog
-        cdr.updateBLeg(number: attempt.number, CallLeg(remoteTag: response.to?.tag, userAgent: response.headers[.server] ?? response.headers[.userAgent]))
+        cdr.updateBLeg(number: attempt.number, CallLeg(remoteTag: response.toTag, userAgent: response.headers[.server] ?? response.headers[.userAgent]))
         cdr.provisional(code: response.statusCode, at: now)
         cdr.answered(attemptNumber: attempt.number, code: response.statusCode, at: now)
         cdr.endAttempt(number: attempt.number, code: response.statusCode, reason: response.reasonPhrase, outcome: .answered, at: now)

@@ -34,6 +34,8 @@ extension SIPRequest {
     public var callID: String? { headers[.callID] }
     public var from: SIPNameAddress? { headers[.from].flatMap { try? SIPNameAddress(parsing: $0) } }
     public var to: SIPNameAddress? { headers[.to].flatMap { try? SIPNameAddress(parsing: $0) } }
+    /// `to?.tag`, found without parsing the whole To.
+    public var toTag: String? { headers[.to].flatMap { SIPNameAddress.tag(in: $0) } }
 }
 
 extension SIPResponse {
@@ -46,4 +48,6 @@ extension SIPResponse {
     public var callID: String? { headers[.callID] }
     public var from: SIPNameAddress? { headers[.from].flatMap { try? SIPNameAddress(parsing: $0) } }
     public var to: SIPNameAddress? { headers[.to].flatMap { try? SIPNameAddress(parsing: $0) } }
+    /// `to?.tag`, found without parsing the whole To.
+    public var toTag: String? { headers[.to].flatMap { SIPNameAddress.tag(in: $0) } }
 }

@@ -92,6 +92,15 @@ public struct SIPNameAddress: Sendable, Hashable, CustomStringConvertible {
         return nil
     }
 
+    /// What `(try? SIPNameAddress(parsing: text))?.tag` gives, without building the display name, the URI or the
+    /// parameter list: the engine asks the To of nearly every message for its tag.
+    public static func tag(in text: some StringProtocol) -> String? {
+        text.withSIPBytes { bytes in
+            guard let scanned = try? scan(bytes, bytes.all) else { return nil }
+            return SIPParameters.value(named: "tag", in: bytes, scanned.parameters) ?? nil
+        }
+    }
+
     /// The `tag` parameter.
     public var tag: String? {
         get { parameters["tag"] ?? nil }

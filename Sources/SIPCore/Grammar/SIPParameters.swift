@@ -58,6 +58,26 @@ public struct SIPParameters: Sendable, Hashable, Sequence {
         items = parsed
     }
 
+    /// The value `SIPParameters(bytes, range)[name]` would give, without building the list: the first parameter
+    /// so named (ASCII case-insensitively) decides; `.some(nil)` for a flag.
+    static func value(named name: String, in bytes: SIPBytes, _ range: Range<Int>) -> String?? {
+        var found: String?? = .none
+        var wanted = name
+        wanted.withUTF8 { wanted in
+            bytes.forEachPart(range, on: UInt8(ascii: ";")) { part in
+                guard found == nil else { return }
+                let equals = bytes.firstIndex(of: UInt8(ascii: "="), in: part)
+                let nameRange = equals.map { bytes.trimmed(part.lowerBound..<$0) } ?? part
+                guard nameRange.count == wanted.count else { return }
+                for (offset, index) in nameRange.enumerated() where ASCIIByte.lower(bytes[index]) != ASCIIByte.lower(wanted[offset]) {
+                    return
+                }
+                found = .some(equals.map { bytes.string(bytes.trimmed($0 + 1..<part.upperBound)) })
+            }
+        }
+        return found
+    }
+
     /// Serialized form with leading `;` before each parameter, or empty.
     public var serialized: String {
         guard !items.isEmpty else { return "" }
