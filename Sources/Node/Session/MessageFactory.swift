@@ -31,7 +31,7 @@ enum MessageFactory {
 
     // ACK and CANCEL copy the INVITE's top Via (its branch), From, Call-ID, CSeq number and Route.
     private static func sameTransaction(_ method: SIPMethod, as invite: SIPRequest, to: String?) -> SIPRequest {
-        var headers = SIPHeaders()
+        var headers = SIPHeaders(reservingCapacity: 10)
         if let via = invite.headers.firstValue(.via) { headers.append("Via", via) }
         headers.append("Max-Forwards", "70")
         if let from = invite.headers[.from] { headers.append("From", from) }
@@ -49,7 +49,7 @@ enum MessageFactory {
         cseq: UInt32? = nil, copyingFrom original: SIPRequest? = nil
     ) -> SIPRequest {
         let sequence = cseq ?? dialog.nextCSeq()
-        var headers = SIPHeaders()
+        var headers = SIPHeaders(reservingCapacity: 12 + dialog.routeSet.count)
         headers.append("Via", via(local, branch: branch))
         headers.append("Max-Forwards", "70")
         headers.append("From", dialog.localHeader)
@@ -96,7 +96,8 @@ enum MessageFactory {
         let to = SIPNameAddress(displayName: originalTo?.displayName, uri: toURI)
         let hops = original.headers[.maxForwards].flatMap { Int($0) }.map { max(0, min(70, $0 - 1)) } ?? 70
 
-        var headers = SIPHeaders()
+        // The node's eight lines, the end-to-end ones copied from the customer's request, and Content-Length.
+        var headers = SIPHeaders(reservingCapacity: 9 + original.headers.count)
         headers.append("Via", via(local, branch: branch))
         headers.append("Max-Forwards", String(hops))
         headers.append("From", from.description)

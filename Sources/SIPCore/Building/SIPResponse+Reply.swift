@@ -2,18 +2,19 @@ extension SIPResponse {
     /// A response to `request` per RFC 3261 §8.2.6: Via (all), From, To, Call-ID and CSeq copied;
     /// `toTag` added to To when the request's To has none (never for 100 Trying).
     public init(replyingTo request: SIPRequest, statusCode: Int, reasonPhrase: String? = nil, toTag: String? = nil) {
-        var headers = SIPHeaders()
+        // Room for the copied lines and what a relayed or local response adds (Contact, Server, Content-Length ...).
+        var headers = SIPHeaders(reservingCapacity: request.headers.count + 4)
         for field in request.headers.fields {
             switch field.key {
             case .via, .from, .callID, .cseq:
-                headers.append(field.name, field.value)
+                headers.append(field)
             case .to:
-                var value = field.value
+                var field = field
                 if let toTag, statusCode != 100, var to = try? SIPNameAddress(parsing: field.value), to.tag == nil {
                     to.tag = toTag
-                    value = to.description
+                    field.value = to.description
                 }
-                headers.append(field.name, value)
+                headers.append(field)
             default:
                 continue
             }

@@ -60,9 +60,21 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
         return nil
     }
 
+    /// An empty list with room for `capacity` lines: a message built line by line then costs one allocation for its
+    /// list instead of one per doubling (four or five for a typical INVITE or reply).
+    public init(reservingCapacity capacity: Int) {
+        fields = []
+        fields.reserveCapacity(capacity)
+    }
+
     /// Appends a header line.
     public mutating func append(_ name: String, _ value: String) {
         fields.append(SIPHeaderField(name: name, value: value))
+    }
+
+    /// Appends a line taken from another message as it is (its name already normalised).
+    public mutating func append(_ field: SIPHeaderField) {
+        fields.append(field)
     }
 
     /// Inserts a header line before all others (the new topmost Via).
