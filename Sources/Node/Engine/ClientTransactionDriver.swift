@@ -208,9 +208,4 @@ private enum DriverAction {
     }
 }
 
-extension ClientTransactionDriver: EventLoopTimerTarget {
-    func timerFired(tag: UInt32) {
-        guard let timer = TransactionTimer(queueTag: tag) else { return }
-        timerFired(timer)
-    }
-}
+extension ClientTransactionDriver: TransactionTimerTarget {}

@@ -241,9 +241,4 @@ private enum ServerDriverAction {
     }
 }
 
-extension ServerTransactionDriver: EventLoopTimerTarget {
-    func timerFired(tag: UInt32) {
-        guard let timer = TransactionTimer(queueTag: tag) else { return }
-        timerFired(timer)
-    }
-}
+extension ServerTransactionDriver: TransactionTimerTarget {}

@@ -13,8 +13,9 @@ extension B2BUASession: EventLoopTimerTarget {
 
     func timerFired(tag: UInt32) {
         if tag >= Self.attemptTagBase {
-            // Attempt numbers are unique in a session; a retired attempt is no longer live, so its timer is stale.
-            guard let attempt = liveAttempts.first(where: { Self.attemptTimerTag($0) == tag }), !attempt.finished else { return }
+            // Attempt numbers are unique in a session; a retired attempt is no longer among the live ones, so its
+            // timer is stale (`attemptTimedOut` checks that the attempt is still live).
+            guard let attempt = liveAttempts.first(where: { Self.attemptTimerTag($0) == tag }) else { return }
             attemptTimedOut(attempt)
         } else if let timer = TransactionTimer(queueTag: tag) {
             answerRetransmissionTimers.fired(timer)

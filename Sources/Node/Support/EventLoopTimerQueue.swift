@@ -64,6 +64,14 @@ final class EventLoopTimerQueue {
         var callback: (() -> Void)?
         weak var target: (any EventLoopTimerTarget)?
         var tag: UInt32 = 0
+
+        /// Empties the slot: its generation moves on, so its handle and its heap entry no longer match it.
+        mutating func vacate() {
+            generation &+= 1
+            occupied = false
+            callback = nil
+            target = nil
+        }
     }
 
     /// A slot number no slot has: the handle `schedule` returns after `close()`.
@@ -159,12 +167,9 @@ final class EventLoopTimerQueue {
         Int(slot) < slots.count && slots[Int(slot)].generation == generation && slots[Int(slot)].occupied
     }
 
-    /// Frees `slot`: its generation moves on, so its handle and its heap entry no longer match it.
+    /// Frees `slot` for reuse (see `Slot.vacate`).
     private func release(_ slot: UInt32) {
-        slots[Int(slot)].generation &+= 1
-        slots[Int(slot)].occupied = false
-        slots[Int(slot)].callback = nil
-        slots[Int(slot)].target = nil
+        slots[Int(slot)].vacate()
         freeSlots.append(slot)
         pendingCount -= 1
     }
@@ -184,10 +189,7 @@ final class EventLoopTimerQueue {
         armed = nil
         heap.removeAll()
         for index in slots.indices where slots[index].occupied {
-            slots[index].generation &+= 1
-            slots[index].occupied = false
-            slots[index].callback = nil
-            slots[index].target = nil
+            slots[index].vacate()
         }
         freeSlots.removeAll()
         pendingCount = 0

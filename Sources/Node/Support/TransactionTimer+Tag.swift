@@ -9,3 +9,15 @@ extension TransactionTimer {
         self.init(ordinal: Int(tag))
     }
 }
+
+/// A transaction driver as the target of its own RFC 3261 timers: the tag names the timer.
+protocol TransactionTimerTarget: EventLoopTimerTarget {
+    func timerFired(_ timer: TransactionTimer)
+}
+
+extension TransactionTimerTarget {
+    func timerFired(tag: UInt32) {
+        guard let timer = TransactionTimer(queueTag: tag) else { return }
+        timerFired(timer)
+    }
+}
