@@ -20,9 +20,8 @@ import Testing
     @Test func aChildProcessDoesNotKeepTheListenersOpen() async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let transport = SIPTransportLayer(eventLoop: group.next(), limits: SIPParserLimits(), logger: Logger(label: "test"))
-        // Fixed ports below the kernel's ephemeral range (32768-60999): with port 0 the port, once closed, went back
-        // to the pool, and a connect or bind elsewhere in the parallel suite took it before the rebind below
-        // ("Address already in use" in one CI run, with this test at 18 s).
+        // Fixed ports below the kernel's ephemeral range (32768-60999), so no connect or bind elsewhere in the parallel
+        // suite is handed them between the close and the rebind below.
         let tcp = try #require(try await transport.listenTCP(host: "127.0.0.1", port: Self.tcpPort).get().port)
         let udp = try #require(try await transport.listenUDP(host: "127.0.0.1", port: Self.udpPort).get().port)
 
@@ -41,11 +40,29 @@ import Testing
         try await transport.close().get()
 
         // Both ports are free again although the child still runs.
-        let tcpAgain = try CloseOnExecSocket.bound(.stream, host: "127.0.0.1", port: tcp, reuseAddress: true)
+        let tcpAgain = try await Self.bindWhenFree(.stream, port: tcp, reuseAddress: true)
         close(tcpAgain)
-        let udpAgain = try CloseOnExecSocket.bound(.datagram, host: "127.0.0.1", port: udp, reuseAddress: false)
+        let udpAgain = try await Self.bindWhenFree(.datagram, port: udp, reuseAddress: false)
         close(udpAgain)
         #expect(kill(child, 0) == 0, "the child still runs")
         try await group.shutdownGracefully()
+    }
+
+    /// Binds `port`, retrying "Address already in use" for up to 5 s.
+    ///
+    /// Another test of the same process may be starting a child at this moment: until that child's exec (where
+    /// close-on-exec acts) it holds a copy of every descriptor, the listeners included, and on a loaded machine
+    /// that lasts long enough for this rebind to fail (once in CI, once in a filtered local run at load 8). The
+    /// sleeping child above has exec'd: had it inherited a listener, the port would stay taken for its whole 30 s
+    /// and the last attempt would fail.
+    static func bindWhenFree(_ kind: CloseOnExecSocket.Kind, port: Int, reuseAddress: Bool) async throws -> NIOBSDSocket.Handle {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while true {
+            do {
+                return try CloseOnExecSocket.bound(kind, host: "127.0.0.1", port: port, reuseAddress: reuseAddress)
+            } catch let error as IOError where error.errnoCode == EADDRINUSE && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
     }
 }
