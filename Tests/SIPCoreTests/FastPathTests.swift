@@ -177,6 +177,33 @@ struct FastPathTests {
         #expect(request.toTag == "abc")
     }
 
+    /// `SIPVia.identity(in:)` and `branch(in:)` read a Via without building it (the engine's key for every message);
+    /// they must give what parsing gives, including nil for every element the parser refuses.
+    @Test func viaIdentityIsWhatParsingFinds() {
+        typealias Inputs = GrammarDifferentialTests
+        let seeds = Inputs.viaSeeds + [
+            "SIP/2.0/UDP h;BRANCH=Up;branch=second", "SIP/2.0/UDP h;branch", "SIP/2.0/UDP h;xbranch=1;branch=2",
+            "SIP/2.0/UDP h:5;branch = spaced ;rport", "SIP/2.0/UDP h;RPORT=7;branch=z9hG4bK-r", "SIP/2.0/UDP h;rportx",
+            "SIP/2.0/UDP [2001:db8::1]:5070;branch=z9hG4bK-6;rport", "SIP/2.0/UDP h;branch=\"quoted;value\"",
+        ]
+        var withBranch = 0
+        var withRport = 0
+        for text in seeds + Inputs.inputs(seeds, rounds: 4000, seed: 37) {
+            let parsed = try? SIPVia(parsing: text)
+            #expect(SIPVia.identity(in: text) == parsed?.identity, "\(text)")
+            #expect(SIPVia.branch(in: text) == parsed?.branch, "\(text)")
+            if parsed?.branch != nil { withBranch += 1 }
+            if parsed?.identity.hasRport == true { withRport += 1 }
+        }
+        // The corpus has each outcome in number.
+        #expect(withBranch > 500)
+        #expect(withRport > 20)
+        var response = SIPResponse(statusCode: 200, headers: SIPHeaders())
+        #expect(response.topViaBranch == nil)
+        response.headers.append("Via", "SIP/2.0/UDP a;branch=z9hG4bK-1, SIP/2.0/UDP b;branch=z9hG4bK-2")
+        #expect(response.topViaBranch == "z9hG4bK-1")
+    }
+
     /// The parser checks the top Via in place; before, it took `firstValue(.via)` and parsed that.
     @Test func topViaValidationIsFirstValueParsed() {
         typealias Inputs = GrammarDifferentialTests

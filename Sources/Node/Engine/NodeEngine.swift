@@ -120,7 +120,7 @@ final class NodeEngine: SIPTransportDelegate {
 
     // MARK: - Requests
 
-    private func handle(_ request: SIPRequest, topVia: SIPVia?, from source: SIPSource) {
+    private func handle(_ request: SIPRequest, topVia: SIPVia.Identity?, from source: SIPSource) {
         statistics.requests += 1
         switch request.method {
         case .ack:
@@ -229,7 +229,7 @@ final class NodeEngine: SIPTransportDelegate {
         }
     }
 
-    private func handleACK(_ request: SIPRequest, topVia: SIPVia?) {
+    private func handleACK(_ request: SIPRequest, topVia: SIPVia.Identity?) {
         // ACK for a non-2xx final shares the INVITE's branch (RFC 3261 §17.2.3).
         // A 2xx ACK that reused the INVITE's branch is handed back (Accepted state) and routed below.
         if let key = ServerTransactionKey(topVia: topVia, method: .invite), let server = serverTransactions[key],
@@ -245,7 +245,7 @@ final class NodeEngine: SIPTransportDelegate {
         // Otherwise a late ACK after the session ended: nothing to do (ACKs are never answered).
     }
 
-    private func handleCancel(_ request: SIPRequest, topVia: SIPVia?, from source: SIPSource) {
+    private func handleCancel(_ request: SIPRequest, topVia: SIPVia.Identity?, from source: SIPSource) {
         guard let inviteKey = ServerTransactionKey(topVia: topVia, method: .invite),
               let invite = serverTransactions[inviteKey], invite.isInvite,
               let callID = request.callID, let session = sessionsByALeg[callID]
@@ -288,7 +288,7 @@ final class NodeEngine: SIPTransportDelegate {
         // A CANCEL shares its INVITE's branch; its transaction is keyed apart (RFC 3261 §17.1.3).
         // CSeq parsed once here rather than once per question below.
         let cseqMethod = response.cseq?.method
-        let key = response.topVia?.branch.map { cseqMethod == .cancel ? $0 + "#cancel" : $0 }
+        let key = response.topViaBranch.map { cseqMethod == .cancel ? $0 + "#cancel" : $0 }
         guard let key, let driver = clientTransactions[key] else {
             // A 2xx retransmission after our client transaction ended: the session re-ACKs it.
             if response.isSuccess, cseqMethod == .invite, let callID = response.callID,

@@ -6,17 +6,18 @@ import SIPTransport
 /// RFC 3261 §18.2.1 `received` and RFC 3581 `rport` on the topmost Via of an inbound request,
 /// so responses can be routed back to where the request really came from.
 enum SIPViaStamping {
-    /// Stamps the top Via and returns it as it now stands (nil when absent or unparsable), so the
-    /// engine keys the server transaction on this parse instead of parsing the same Via again.
-    /// Stamping only adds parameters: branch and sent-by are the ones the peer sent.
+    /// Stamps the top Via and returns its identity (nil when absent or unparsable), so the engine keys the server
+    /// transaction on this read instead of reading the same Via again. Stamping only adds parameters: branch and
+    /// sent-by are the ones the peer sent.
     @discardableResult
-    static func stampReceived(on request: inout SIPRequest, from source: SIPSource) -> SIPVia? {
-        guard let first = request.headers.firstValue(.via), var via = try? SIPVia(parsing: first) else { return nil }
+    static func stampReceived(on request: inout SIPRequest, from source: SIPSource) -> SIPVia.Identity? {
+        guard let first = request.headers.firstValue(.via), let identity = SIPVia.identity(in: first) else { return nil }
         // The usual request needs no stamp: its Via names the IPv4 address it came from, and that is checked on the
-        // address's bytes. Formatting the address (`inet_ntop` and a String) is left to requests that need it.
-        let sameIPv4 = isCanonicalIPv4(via.host, of: source.remote)
-        if sameIPv4 && !via.parameters.contains("rport") { return via }
-        guard let ip = source.remote.ipAddress else { return via }
+        // address's bytes. Formatting the address (`inet_ntop` and a String) and building the Via are left to
+        // requests that need them.
+        let sameIPv4 = isCanonicalIPv4(identity.host, of: source.remote)
+        if sameIPv4 && !identity.hasRport { return identity }
+        guard let ip = source.remote.ipAddress, var via = try? SIPVia(parsing: first) else { return identity }
         var changed = false
         if !sameIPv4 && !host(via.host, is: ip) {
             via.parameters.set("received", ip)
@@ -27,10 +28,10 @@ enum SIPViaStamping {
             if !changed { via.parameters.set("received", ip) }
             changed = true
         }
-        guard changed else { return via }
+        guard changed else { return identity }
         request.headers.removeFirstValue(.via)
         request.headers.prepend("Via", via.description)
-        return via
+        return via.identity
     }
 
     /// Whether `host` is `remote`'s IPv4 address written as `inet_ntop` writes it (dotted decimal, no leading zeros),

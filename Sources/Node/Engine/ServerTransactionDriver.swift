@@ -11,8 +11,8 @@ struct ServerTransactionKey: Hashable {
     let sentBy: String
     let method: String
 
-    /// From a top Via the caller already parsed (the engine parses it once per request, when stamping it).
-    init?(topVia via: SIPVia?, method: SIPMethod) {
+    /// From a top Via the caller already read (the engine reads it once per request, when stamping it).
+    init?(topVia via: SIPVia.Identity?, method: SIPMethod) {
         guard let via, let branch = via.branch, branch.hasPrefix(SIPVia.magicCookie) else { return nil }
         self.branch = branch
         self.sentBy = via.sentBy.lowercased()

@@ -18,7 +18,11 @@ import Testing
         let source = SIPSource(transport: .udp, remote: try SocketAddress(ipAddress: ip, port: port), connection: nil)
         let returned = SIPViaStamping.stampReceived(on: &request, from: source)
         #expect(request.headers.values(.via).last == "SIP/2.0/UDP 198.51.100.9;branch=z9hG4bK-second")
-        return (request.headers.firstValue(.via), returned)
+        // What the engine keys the transaction on is the Via as it now stands.
+        let top = request.headers.firstValue(.via)
+        let via = top.flatMap { try? SIPVia(parsing: $0) }
+        #expect(returned == via?.identity)
+        return (top, via)
     }
 
     @Test func aViaNamingTheSourceIsLeftAsSent() throws {
