@@ -363,4 +363,28 @@ struct FastPathTests {
             }
         }
     }
+
+    /// `remove(_:)` looks before it removes (no copy of a shared list) and `remove(anyOf:)` removes several names in
+    /// one pass: both must leave exactly the list that filtering by key leaves, in order.
+    @Test func headerRemovalIsFilteringByKey() {
+        let names = ["Via", "v", "X-BF-Bid-Price", "x-bf-bid-price", "X-BF-Receipt", "To", "Contact", "X-Other", "l"]
+        var rng = SplitMix64(seed: 41)
+        for _ in 0..<500 {
+            var headers = SIPHeaders()
+            for index in 0..<Int.random(in: 0...12, using: &rng) {
+                headers.append(names.randomElement(using: &rng) ?? "Via", "value-\(index)")
+            }
+            let shared = headers
+            let removed = (0..<Int.random(in: 0...3, using: &rng)).map { _ in SIPHeaderName(names.randomElement(using: &rng) ?? "To") }
+            var one = headers
+            for name in removed { one.remove(name) }
+            var all = headers
+            all.remove(anyOf: removed)
+            let expected = headers.fields.filter { !removed.contains($0.key) }
+            #expect(one.fields == expected)
+            #expect(all.fields == expected)
+            // The copy the lists were taken from is untouched.
+            #expect(shared == headers)
+        }
+    }
 }

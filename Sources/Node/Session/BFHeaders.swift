@@ -14,13 +14,13 @@ enum BFHeaders {
     /// The headers of one leg's negotiation: the node sets them itself, so a customer's (or a provider's) copies
     /// never cross the B2BUA.
     static let negotiationHeaders: [SIPHeaderName] = [negotiationID, maxBidRounds, bidPrice, priceUnit, bidRound, askPrice]
+    /// The negotiation headers and the receipt: everything `removeAll` strips.
+    static let allHeaders: [SIPHeaderName] = negotiationHeaders + [receipt]
 
     /// Removes the whole set from a request that crosses the B2BUA: on each leg the node writes its own, so a
     /// customer's (or a provider's) copies never reach the other side, rated or not.
     static func removeAll(from request: inout SIPRequest) {
-        for name in negotiationHeaders + [receipt] {
-            request.headers.remove(name)
-        }
+        request.headers.remove(anyOf: allHeaders)
     }
 
     /// Puts this round's bid on an outbound INVITE/MESSAGE (replacing any copied from the customer).
@@ -37,9 +37,7 @@ enum BFHeaders {
     /// `X-BF-Receipt` stays, the customer gets it.
     static func withoutNegotiation(_ response: SIPResponse) -> SIPResponse {
         var copy = response
-        for name in negotiationHeaders {
-            copy.headers.remove(name)
-        }
+        copy.headers.remove(anyOf: negotiationHeaders)
         return copy
     }
 

@@ -84,7 +84,16 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
 
     /// Removes every line with this name.
     public mutating func remove(_ name: SIPHeaderName) {
+        // Looked for first: `removeAll(where:)` copies a list shared with another message (a request the B2BUA
+        // copied) even when it removes nothing.
+        guard fields.contains(where: { $0.key == name }) else { return }
         fields.removeAll { $0.key == name }
+    }
+
+    /// Removes every line whose name is one of `names`, in one pass; nothing is copied when none is present.
+    public mutating func remove(anyOf names: [SIPHeaderName]) {
+        guard fields.contains(where: { names.contains($0.key) }) else { return }
+        fields.removeAll { names.contains($0.key) }
     }
 
     /// Sets the value: replaces the first line in place (keeping its position and spelling) and removes any others; appends when absent.
