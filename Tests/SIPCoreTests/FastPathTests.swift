@@ -387,4 +387,19 @@ struct FastPathTests {
             #expect(shared == headers)
         }
     }
+
+    /// `SIPHeaderNameSet` answers what `Set<SIPHeaderName>` answers, for every spelling of every name.
+    @Test func headerNameSetIsASetOfNames() {
+        let all = Self.names.map(SIPHeaderName.init)
+        #expect(KnownHeader.allCases.allSatisfy { $0.rawValue < 128 }, "two words of bits hold every identity")
+        var rng = SplitMix64(seed: 43)
+        for _ in 0..<300 {
+            let members = (0..<Int.random(in: 0...20, using: &rng)).compactMap { _ in all.randomElement(using: &rng) }
+            let set = SIPHeaderNameSet(members)
+            let reference = Set(members)
+            for name in all {
+                #expect(set.contains(name) == reference.contains(name), "\(name)")
+            }
+        }
+    }
 }

@@ -27,16 +27,17 @@ struct Dialog {
 
 /// Names and spellings of headers the B2BUA owns itself and never copies between legs.
 enum HeaderPolicy {
-    static let notCopied: Set<SIPHeaderName> = [
+    static let notCopied = SIPHeaderNameSet([
         .via, .route, .recordRoute, .contact, .callID, .cseq, .from, .to, .maxForwards,
         .contentLength, .userAgent, .server, SIPHeaderName("authorization"), SIPHeaderName("proxy-authorization"),
         SIPHeaderName("www-authenticate"), SIPHeaderName("proxy-authenticate"), SIPHeaderName("record-route"),
-    ]
+    ])
 
     /// Copies the end-to-end headers (and body) of one leg's message onto the other's.
     static func copyEndToEnd(_ source: SIPHeaders, into target: inout SIPHeaders) {
+        // The line as it is: its name is already normalised (append(name, value) normalised it again).
         for field in source.fields where !notCopied.contains(field.key) {
-            target.append(field.name, field.value)
+            target.append(field)
         }
     }
 }

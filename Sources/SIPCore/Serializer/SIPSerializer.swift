@@ -63,15 +63,19 @@ enum SIPSerializer {
         let lineBytes = headers.fields.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 }
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: lineBytes) { out in
             var at = 0
-            for field in headers.fields {
-                if field.key == .contentLength { wroteContentLength = true }
-                at = copy(field.name, into: out, at: at)
-                out[at] = UInt8(ascii: ":")
-                out[at + 1] = UInt8(ascii: " ")
-                at = copy(field.value, into: out, at: at + 2)
-                out[at] = UInt8(ascii: "\r")
-                out[at + 1] = UInt8(ascii: "\n")
-                at += 2
+            // Lines are read in place through the buffer pointer: `for field in fields` copied each line out of the
+            // array, three retains and releases a line (name, key, value).
+            headers.fields.withUnsafeBufferPointer { fields in
+                for index in fields.indices {
+                    if fields[index].key == .contentLength { wroteContentLength = true }
+                    at = copy(fields[index].name, into: out, at: at)
+                    out[at] = UInt8(ascii: ":")
+                    out[at + 1] = UInt8(ascii: " ")
+                    at = copy(fields[index].value, into: out, at: at + 2)
+                    out[at] = UInt8(ascii: "\r")
+                    out[at + 1] = UInt8(ascii: "\n")
+                    at += 2
+                }
             }
             return at
         }
@@ -88,11 +92,18 @@ enum SIPSerializer {
 
     // Copies a string's UTF-8 into `out` at `offset` (which has room: the caller counted it); returns the end.
     private static func copy(_ text: String, into out: UnsafeMutableRawBufferPointer, at offset: Int) -> Int {
-        var text = text
-        return text.withUTF8 { utf8 in
+        // Read through the borrowed string's own storage: `var text = text; text.withUTF8` retained a copy first.
+        let copied = text.utf8.withContiguousStorageIfAvailable { utf8 -> Int in
             guard let source = utf8.baseAddress, let destination = out.baseAddress, !utf8.isEmpty else { return offset }
             (destination + offset).copyMemory(from: source, byteCount: utf8.count)
             return offset + utf8.count
         }
+        if let copied { return copied }
+        var at = offset  // A string without contiguous UTF-8 (bridged); not on Linux.
+        for byte in text.utf8 {
+            out[at] = byte
+            at += 1
+        }
+        return at
     }
 }
