@@ -35,9 +35,12 @@ enum HeaderPolicy {
 
     /// Copies the end-to-end headers (and body) of one leg's message onto the other's.
     static func copyEndToEnd(_ source: SIPHeaders, into target: inout SIPHeaders) {
-        // The line as it is: its name is already normalised (append(name, value) normalised it again).
-        for field in source.fields where !notCopied.contains(field.key) {
-            target.append(field)
+        // The line as it is: its name is already normalised (append(name, value) normalised it again). Lines are
+        // read in place; `for field in` copied each one before the test, retaining its three strings.
+        source.fields.withUnsafeBufferPointer { fields in
+            for index in fields.indices where !notCopied.contains(fields[index].key) {
+                target.append(fields[index])
+            }
         }
     }
 }

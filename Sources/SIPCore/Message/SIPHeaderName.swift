@@ -13,8 +13,17 @@ public struct SIPHeaderName: Sendable, Hashable, CustomStringConvertible {
 
     /// Normalises a header name as written on the wire (any case, compact or long form).
     public init(_ written: String) {
-        var written = written
-        self = written.withUTF8 { Self(asciiBytes: UnsafeRawBufferPointer($0)) } ?? Self(unicode: written)
+        // Read through the borrowed string's own storage: a `var` copy for `withUTF8` retained it, and the B2BUA
+        // names several lines of every message it builds.
+        switch written.utf8.withContiguousStorageIfAvailable({ Self(asciiBytes: UnsafeRawBufferPointer($0)) }) {
+        case .some(.some(let name)):
+            self = name
+        case .some(.none):
+            self = Self(unicode: written)
+        case .none:  // A string without contiguous UTF-8 (bridged); not on Linux.
+            var copy = written
+            self = copy.withUTF8 { Self(asciiBytes: UnsafeRawBufferPointer($0)) } ?? Self(unicode: written)
+        }
     }
 
     /// Normalises a header name the parser holds as bytes (already checked to be a token).
