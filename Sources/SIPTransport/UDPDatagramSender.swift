@@ -50,20 +50,54 @@ final class UDPDatagramSender: @unchecked Sendable {
     /// False once NIO has closed the socket (its channel went inactive): the descriptor number may be reused.
     private(set) var isOpen = true
 
-    /// The queued datagrams' bytes, back to back; kept (with its capacity) from batch to batch.
-    private var arena: [UInt8] = []
-    private var queued: [Queued] = []
-    /// The queued datagrams' addresses, in `queued` order.
-    private var addresses: [sockaddr_storage] = []
+    /// The datagrams waiting for `flush`. A struct changed by one mutating call per datagram: each access to a
+    /// class's stored array is checked for exclusivity at run time (four or five a datagram here), the accesses
+    /// inside a struct's mutating method are checked when compiling.
+    private struct Pending {
+        /// The queued datagrams' bytes, back to back; kept (with its capacity) from batch to batch.
+        var arena: [UInt8] = []
+        var queued: [Queued] = []
+        /// The queued datagrams' addresses, in `queued` order.
+        var addresses: [sockaddr_storage] = []
+
+        init() {
+            arena.reserveCapacity(64 << 10)
+            queued.reserveCapacity(Int(C_DATAGRAM_BATCH_MAX))
+            addresses.reserveCapacity(Int(C_DATAGRAM_BATCH_MAX))
+        }
+
+        mutating func append(_ bytes: ByteBuffer, to destination: SIPDestination) {
+            var storage = sockaddr_storage()
+            let addressLength = destination.address.withSockAddr { address, size -> socklen_t in
+                let length = min(size, MemoryLayout<sockaddr_storage>.size)
+                withUnsafeMutableBytes(of: &storage) { $0.baseAddress?.copyMemory(from: address, byteCount: length) }
+                return socklen_t(length)
+            }
+            queued.append(Queued(offset: arena.count, length: bytes.readableBytes, addressLength: addressLength, destination: destination))
+            addresses.append(storage)
+            bytes.withUnsafeReadableBytes { arena.append(contentsOf: $0) }
+        }
+
+        /// The bytes of the queued datagram at `index`, copied out.
+        func bytes(at index: Int) -> ByteBuffer {
+            let entry = queued[index]
+            return ByteBuffer(bytes: arena[entry.offset..<(entry.offset + entry.length)])
+        }
+
+        mutating func removeAll() {
+            arena.removeAll(keepingCapacity: true)
+            queued.removeAll(keepingCapacity: true)
+            addresses.removeAll(keepingCapacity: true)
+        }
+    }
+
+    private var pending = Pending()
     /// The argument array of `c_datagram_batch_send`, allocated once.
     private let batch: UnsafeMutablePointer<c_datagram>
 
     init(descriptor: CInt) {
         self.descriptor = descriptor
         batch = .allocate(capacity: Int(C_DATAGRAM_BATCH_MAX))
-        arena.reserveCapacity(64 << 10)
-        queued.reserveCapacity(Int(C_DATAGRAM_BATCH_MAX))
-        addresses.reserveCapacity(Int(C_DATAGRAM_BATCH_MAX))
     }
 
     deinit {
@@ -76,49 +110,37 @@ final class UDPDatagramSender: @unchecked Sendable {
     }
 
     /// Datagrams waiting for `flush`.
-    var queuedCount: Int { queued.count }
+    var queuedCount: Int { pending.queued.count }
 
     /// Copies a datagram into the batch; `flush` sends it.
     func enqueue(_ bytes: ByteBuffer, to destination: SIPDestination) {
-        var storage = sockaddr_storage()
-        let addressLength = destination.address.withSockAddr { address, size -> socklen_t in
-            let length = min(size, MemoryLayout<sockaddr_storage>.size)
-            withUnsafeMutableBytes(of: &storage) { $0.baseAddress?.copyMemory(from: address, byteCount: length) }
-            return socklen_t(length)
-        }
-        queued.append(Queued(offset: arena.count, length: bytes.readableBytes, addressLength: addressLength, destination: destination))
-        addresses.append(storage)
-        bytes.withUnsafeReadableBytes { arena.append(contentsOf: $0) }
+        pending.append(bytes, to: destination)
     }
 
     /// Sends every queued datagram, in order, and empties the batch. Returns the ones the kernel refused; a refused
     /// datagram does not stop the ones after it, except that once the send buffer is full the rest are all handed
     /// back as `wouldBlock`. Nothing is called back from in here, so the caller may queue more while it handles them.
     func flush() -> [Unsent] {
-        guard !queued.isEmpty else { return [] }
+        guard !pending.queued.isEmpty else { return [] }
         var refused: [(index: Int, refusal: Refusal)] = []
         if isOpen {
-            send(&refused)
+            send(pending, &refused)
         } else {
             let closed = IOError(errnoCode: EBADF, reason: "sendmmsg(2) on a closed socket")
-            refused = queued.indices.map { ($0, .failed(closed)) }
+            refused = pending.queued.indices.map { ($0, .failed(closed)) }
         }
         let unsent = refused.map { index, refusal in
-            let entry = queued[index]
-            return Unsent(
-                bytes: ByteBuffer(bytes: arena[entry.offset..<(entry.offset + entry.length)]),
-                destination: entry.destination, refusal: refusal)
+            Unsent(bytes: pending.bytes(at: index), destination: pending.queued[index].destination, refusal: refusal)
         }
-        arena.removeAll(keepingCapacity: true)
-        queued.removeAll(keepingCapacity: true)
-        addresses.removeAll(keepingCapacity: true)
+        pending.removeAll()
         return unsent
     }
 
-    private func send(_ refused: inout [(index: Int, refusal: Refusal)]) {
+    private func send(_ pending: borrowing Pending, _ refused: inout [(index: Int, refusal: Refusal)]) {
+        let queued = pending.queued
         let total = queued.count
-        arena.withUnsafeBytes { bytes in
-            addresses.withUnsafeBytes { addressBytes in
+        pending.arena.withUnsafeBytes { bytes in
+            pending.addresses.withUnsafeBytes { addressBytes in
                 guard let base = bytes.baseAddress, let addressBase = addressBytes.baseAddress else { return }
                 var next = 0
                 while next < total {

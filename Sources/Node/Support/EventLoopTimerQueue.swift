@@ -79,11 +79,13 @@ final class EventLoopTimerQueue {
 
     let eventLoop: any EventLoop
     let tolerance: TimeAmount
-    private var heap: [Entry] = []
-    private var slots: [Slot] = []
-    private var freeSlots: [UInt32] = []
-    /// Timers scheduled and neither fired nor cancelled; `heap.count - pending` entries are dead.
-    private(set) var pendingCount = 0
+    // The heap and the slots are structs the queue changes with one mutating call per operation: every access to a
+    // class's stored array is checked for exclusivity at run time (the heap's sift loops made about 130 such checks
+    // a call), the accesses inside a struct's mutating method are checked when compiling.
+    private var heap = TimerHeap()
+    private var slots = SlotTable()
+    /// Timers scheduled and neither fired nor cancelled; `heapCount - pendingCount` entries are dead.
+    var pendingCount: Int { slots.pendingCount }
     private var nextSequence: UInt64 = 0
     private var armed: (deadline: UInt64, task: Scheduled<Void>)?
     private var firing = false
@@ -132,20 +134,10 @@ final class EventLoopTimerQueue {
         guard !isClosed else {
             return Handle(queue: self, slot: Self.noSlot, generation: 0)
         }
-        let slot: UInt32
-        if let reused = freeSlots.popLast() {
-            slot = reused
-        } else {
-            slot = UInt32(slots.count)
-            slots.append(Slot())
-        }
-        slots[Int(slot)].occupied = true
-        fill(&slots[Int(slot)])
-        let generation = slots[Int(slot)].generation
+        let (slot, generation) = slots.claim(fill)
         let entry = Entry(deadline: deadline.uptimeNanoseconds, sequence: nextSequence, slot: slot, generation: generation)
         nextSequence &+= 1
-        pendingCount += 1
-        push(entry)
+        heap.push(entry)
         // A firing pass arms once at its end, after its callbacks scheduled what they wanted.
         if !firing {
             armIfEarlier(entry.deadline)
@@ -155,27 +147,17 @@ final class EventLoopTimerQueue {
 
     private func cancel(slot: UInt32, generation: UInt32) {
         eventLoop.assertInEventLoop()
-        guard isPending(slot: slot, generation: generation) else { return }
-        release(slot)
+        guard slots.isPending(slot: slot, generation: generation) else { return }
+        slots.release(slot)
         // The heap entry stays (finding it would be a linear search); it is skipped at the top, or compacted away.
-        if heap.count > Self.compactionFloor && heap.count - pendingCount > heap.count / 2 {
-            compact()
+        if heap.count > Self.compactionFloor && heap.count - slots.pendingCount > heap.count / 2 {
+            let table = slots
+            heap.compact { table.isLive($0) }
         }
     }
 
     private func isPending(slot: UInt32, generation: UInt32) -> Bool {
-        Int(slot) < slots.count && slots[Int(slot)].generation == generation && slots[Int(slot)].occupied
-    }
-
-    /// Frees `slot` for reuse (see `Slot.vacate`).
-    private func release(_ slot: UInt32) {
-        slots[Int(slot)].vacate()
-        freeSlots.append(slot)
-        pendingCount -= 1
-    }
-
-    private func isLive(_ entry: Entry) -> Bool {
-        slots[Int(entry.slot)].generation == entry.generation && slots[Int(entry.slot)].occupied
+        slots.isPending(slot: slot, generation: generation)
     }
 
     // MARK: - Shutdown
@@ -188,11 +170,7 @@ final class EventLoopTimerQueue {
         armed?.task.cancel()
         armed = nil
         heap.removeAll()
-        for index in slots.indices where slots[index].occupied {
-            slots[index].vacate()
-        }
-        freeSlots.removeAll()
-        pendingCount = 0
+        slots.vacateAll()
     }
 
     // MARK: - Firing
@@ -220,12 +198,8 @@ final class EventLoopTimerQueue {
         let boundary = nextSequence
         firing = true
         while !isClosed, let top = heap.first, top.deadline <= now, top.sequence < boundary {
-            popTop()
-            guard isLive(top) else { continue }
-            let callback = slots[Int(top.slot)].callback
-            let target = slots[Int(top.slot)].target
-            let tag = slots[Int(top.slot)].tag
-            release(top.slot)
+            heap.popTop()
+            guard let (callback, target, tag) = slots.take(top) else { continue }
             if let callback {
                 callback()
             } else {
@@ -235,7 +209,7 @@ final class EventLoopTimerQueue {
         firing = false
         guard !isClosed else { return }
         // Cancelled timers at the top would only cause a wake-up for nothing.
-        while let top = heap.first, !isLive(top) { popTop() }
+        while let top = heap.first, !slots.isLive(top) { heap.popTop() }
         // The next pass comes no sooner than `tolerance` from now: at thousands of calls a second the lingering
         // transactions' timers are due every few microseconds, and a pass (a NIO task scheduled) per distinct
         // deadline was about 2 % of the loop. Batched this way a timer is still at most `tolerance` late.
@@ -245,55 +219,122 @@ final class EventLoopTimerQueue {
         }
     }
 
-    // MARK: - Heap
+    // MARK: - Heap and slots
 
-    private func push(_ entry: Entry) {
-        heap.append(entry)
-        siftUp(heap.count - 1)
-    }
+    /// The binary min-heap of entries, earliest first.
+    private struct TimerHeap {
+        private var entries: [Entry] = []
 
-    private func popTop() {
-        let last = heap.removeLast()
-        if !heap.isEmpty {
-            heap[0] = last
-            siftDown(0)
+        var count: Int { entries.count }
+        var first: Entry? { entries.first }
+
+        mutating func push(_ entry: Entry) {
+            entries.append(entry)
+            siftUp(entries.count - 1)
+        }
+
+        mutating func popTop() {
+            let last = entries.removeLast()
+            if !entries.isEmpty {
+                entries[0] = last
+                siftDown(0)
+            }
+        }
+
+        mutating func removeAll() {
+            entries.removeAll()
+        }
+
+        /// Drops the entries `isLive` refuses and rebuilds the heap bottom-up, O(n).
+        mutating func compact(keeping isLive: (Entry) -> Bool) {
+            entries.removeAll { !isLive($0) }
+            var index = entries.count / 2
+            while index > 0 {
+                index -= 1
+                siftDown(index)
+            }
+        }
+
+        private mutating func siftUp(_ start: Int) {
+            var child = start
+            let entry = entries[child]
+            while child > 0 {
+                let parent = (child - 1) / 2
+                guard entry.firesBefore(entries[parent]) else { break }
+                entries[child] = entries[parent]
+                child = parent
+            }
+            entries[child] = entry
+        }
+
+        private mutating func siftDown(_ start: Int) {
+            var parent = start
+            let entry = entries[parent]
+            let count = entries.count
+            while true {
+                var child = 2 * parent + 1
+                guard child < count else { break }
+                if child + 1 < count && entries[child + 1].firesBefore(entries[child]) { child += 1 }
+                guard entries[child].firesBefore(entry) else { break }
+                entries[parent] = entries[child]
+                parent = child
+            }
+            entries[parent] = entry
         }
     }
 
-    private func siftUp(_ start: Int) {
-        var child = start
-        let entry = heap[child]
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard entry.firesBefore(heap[parent]) else { break }
-            heap[child] = heap[parent]
-            child = parent
-        }
-        heap[child] = entry
-    }
+    /// The slots of pending timers and the free list that reuses them.
+    private struct SlotTable {
+        private var slots: [Slot] = []
+        private var free: [UInt32] = []
+        /// Slots occupied by a pending timer.
+        private(set) var pendingCount = 0
 
-    private func siftDown(_ start: Int) {
-        var parent = start
-        let entry = heap[parent]
-        let count = heap.count
-        while true {
-            var child = 2 * parent + 1
-            guard child < count else { break }
-            if child + 1 < count && heap[child + 1].firesBefore(heap[child]) { child += 1 }
-            guard heap[child].firesBefore(entry) else { break }
-            heap[parent] = heap[child]
-            parent = child
+        /// Occupies a free slot (or a new one) filled by `fill`; returns it and its generation.
+        mutating func claim(_ fill: (inout Slot) -> Void) -> (slot: UInt32, generation: UInt32) {
+            let slot: UInt32
+            if let reused = free.popLast() {
+                slot = reused
+            } else {
+                slot = UInt32(slots.count)
+                slots.append(Slot())
+            }
+            slots[Int(slot)].occupied = true
+            fill(&slots[Int(slot)])
+            pendingCount += 1
+            return (slot, slots[Int(slot)].generation)
         }
-        heap[parent] = entry
-    }
 
-    /// Drops the dead entries and rebuilds the heap bottom-up, O(n).
-    private func compact() {
-        heap.removeAll { !isLive($0) }
-        var index = heap.count / 2
-        while index > 0 {
-            index -= 1
-            siftDown(index)
+        func isPending(slot: UInt32, generation: UInt32) -> Bool {
+            Int(slot) < slots.count && slots[Int(slot)].generation == generation && slots[Int(slot)].occupied
+        }
+
+        func isLive(_ entry: Entry) -> Bool {
+            slots[Int(entry.slot)].generation == entry.generation && slots[Int(entry.slot)].occupied
+        }
+
+        /// Frees `slot` for reuse (see `Slot.vacate`).
+        mutating func release(_ slot: UInt32) {
+            slots[Int(slot)].vacate()
+            free.append(slot)
+            pendingCount -= 1
+        }
+
+        /// What a due entry runs, its slot freed; nil when the entry is dead.
+        mutating func take(_ entry: Entry) -> (callback: (() -> Void)?, target: (any EventLoopTimerTarget)?, tag: UInt32)? {
+            guard isLive(entry) else { return nil }
+            let slot = slots[Int(entry.slot)]
+            release(entry.slot)
+            return (slot.callback, slot.target, slot.tag)
+        }
+
+        /// Empties every slot (the queue closes).
+        mutating func vacateAll() {
+            for index in slots.indices where slots[index].occupied {
+                slots[index].vacate()
+            }
+            free.removeAll()
+            pendingCount = 0
         }
     }
 
