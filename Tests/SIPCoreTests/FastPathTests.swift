@@ -402,4 +402,54 @@ struct FastPathTests {
             }
         }
     }
+
+    /// Messages are written in one span (start line and header section through one writer); the bytes must be the
+    /// piecewise ByteBuffer writes', with and without Content-Length, for every sample and mutations of its headers.
+    @Test func oneSpanSerializationIsThePiecewiseBytes() throws {
+        var rng = SplitMix64(seed: 47)
+        let extraValues = ["", "x", "ünïcödé ✓", String(repeating: "v", count: 300), "a, b, c", "<sip:x@y>;tag=1"]
+        var checked = 0
+        for sample in Samples.all {
+            let parsed = try SIPParser().parse(sample.bytes)
+            for round in 0..<60 {
+                let message = parsed
+                func mutate(_ headers: inout SIPHeaders) {
+                    if round % 3 == 0 { headers.remove(.contentLength) }
+                    for _ in 0..<Int.random(in: 0...3, using: &rng) {
+                        headers.append(["X-Extra", "Subject", "v", "X-Long-Name-\(round)"].randomElement(using: &rng) ?? "X",
+                                       extraValues.randomElement(using: &rng) ?? "")
+                    }
+                }
+                switch message {
+                case .request(var request):
+                    mutate(&request.headers)
+                    if round % 4 == 1 { request.body = ByteBuffer(string: String(repeating: "b", count: round * 37)) }
+                    var oneSpan = ByteBuffer()
+                    var piecewise = ByteBuffer()
+                    // The one-span path is taken here, not its fallback.
+                    #expect(request.writeHead(into: &oneSpan))
+                    oneSpan.writeImmutableBuffer(request.body)
+                    request.serializePiecewise(into: &piecewise)
+                    var serialized = ByteBuffer()
+                    request.serialize(into: &serialized)
+                    #expect(serialized == piecewise)
+                    #expect(oneSpan == piecewise, "\(sample.name) \(round)")
+                case .response(var response):
+                    mutate(&response.headers)
+                    if round % 5 == 2 { response.reasonPhrase = "Ünusual Réason \(round)" }
+                    var oneSpan = ByteBuffer(string: "prefix")
+                    var piecewise = ByteBuffer(string: "prefix")
+                    #expect(response.writeHead(into: &oneSpan))
+                    oneSpan.writeImmutableBuffer(response.body)
+                    response.serializePiecewise(into: &piecewise)
+                    var serialized = ByteBuffer(string: "prefix")
+                    response.serialize(into: &serialized)
+                    #expect(serialized == piecewise)
+                    #expect(oneSpan == piecewise, "\(sample.name) \(round)")
+                }
+                checked += 1
+            }
+        }
+        #expect(checked == Samples.all.count * 60)
+    }
 }

@@ -3,9 +3,29 @@ public import NIOCore
 extension SIPRequest {
     /// Writes the request as wire bytes. Headers are written as stored (name spelling kept).
     public func serialize(into buffer: inout ByteBuffer) {
+        guard writeHead(into: &buffer) else { return serializePiecewise(into: &buffer) }
+        var body = body
+        buffer.writeBuffer(&body)
+    }
+
+    /// The start line and header section in one span; false, nothing written, when the size computed was short.
+    func writeHead(into buffer: inout ByteBuffer) -> Bool {
+        let head = method.token.utf8.count + 1 + uri.textLength + 10 + SIPSerializer.headerSectionBytes(headers, body)
+        return SIPSerializer.writeHead(capacity: head, into: &buffer) { out in
+            out.write(method.token)
+            out.write(" ")
+            // Written in place, as `uri.description` spells it, without building that string first.
+            uri.write(to: &out)
+            out.write(" SIP/2.0\r\n")
+            SIPSerializer.writeHeaderSection(headers, body, into: &out)
+        }
+    }
+
+    /// The same bytes through one ByteBuffer write per part: the reference the one-span writer is tested against,
+    /// and its fallback.
+    func serializePiecewise(into buffer: inout ByteBuffer) {
         buffer.writeString(method.token)
         buffer.writeStaticString(" ")
-        // Written in place, as `uri.description` spells it, without building that string first.
         uri.write(to: &buffer)
         buffer.writeStaticString(" SIP/2.0\r\n")
         SIPSerializer.writeHeadersAndBody(headers, body, into: &buffer)
@@ -22,6 +42,26 @@ extension SIPRequest {
 extension SIPResponse {
     /// Writes the response as wire bytes.
     public func serialize(into buffer: inout ByteBuffer) {
+        guard writeHead(into: &buffer) else { return serializePiecewise(into: &buffer) }
+        var body = body
+        buffer.writeBuffer(&body)
+    }
+
+    /// The status line and header section in one span; false, nothing written, when the size computed was short.
+    func writeHead(into buffer: inout ByteBuffer) -> Bool {
+        let head = 8 + SIPDecimalText.length(statusCode) + 1 + reasonPhrase.utf8.count + 2 + SIPSerializer.headerSectionBytes(headers, body)
+        return SIPSerializer.writeHead(capacity: head, into: &buffer) { out in
+            out.write("SIP/2.0 ")
+            out.write(decimal: statusCode)
+            out.write(" ")
+            out.write(reasonPhrase)
+            out.write("\r\n")
+            SIPSerializer.writeHeaderSection(headers, body, into: &out)
+        }
+    }
+
+    /// The same bytes through one ByteBuffer write per part (the reference and fallback, as for requests).
+    func serializePiecewise(into buffer: inout ByteBuffer) {
         buffer.writeStaticString("SIP/2.0 ")
         buffer.writeString(String(statusCode))
         buffer.writeStaticString(" ")
@@ -54,6 +94,54 @@ enum SIPSerializer {
         var total = 40  // the blank line and a Content-Length the serializer may add
         for field in headers.fields { total += field.name.utf8.count + field.value.utf8.count + 4 }
         return total
+    }
+
+    /// Writes a message's start line and header section (everything before the body) in one span of `buffer`:
+    /// each ByteBuffer write checks capacity and goes through the buffer's storage object, whose fields are checked
+    /// for exclusivity at run time; a message was some forty of them. Returns false, having written nothing, when
+    /// `capacity` was short (the caller then writes piece by piece).
+    static func writeHead(capacity: Int, into buffer: inout ByteBuffer, _ body: (inout SIPUTF8Writer) -> Void) -> Bool {
+        var fitted = false
+        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: capacity) { raw in
+            var writer = SIPUTF8Writer(storage: raw.bindMemory(to: UInt8.self))
+            body(&writer)
+            fitted = !writer.overflowed
+            return fitted ? writer.count : 0
+        }
+        return fitted
+    }
+
+    /// The bytes `writeHeaderSection` writes: the header lines, a Content-Length line when there is none, the blank line.
+    static func headerSectionBytes(_ headers: SIPHeaders, _ body: ByteBuffer) -> Int {
+        var total = 2
+        var hasContentLength = false
+        for index in headers.fields.indices {
+            total += headers.fields[index].name.utf8.count + headers.fields[index].value.utf8.count + 4
+            if headers.fields[index].key == .contentLength { hasContentLength = true }
+        }
+        if !hasContentLength { total += 18 + SIPDecimalText.length(body.readableBytes) }
+        return total
+    }
+
+    /// The header lines as stored, a Content-Length line when there is none (stream transports need one on every
+    /// message, RFC 3261 §18.3), and the blank line.
+    static func writeHeaderSection(_ headers: SIPHeaders, _ body: ByteBuffer, into out: inout SIPUTF8Writer) {
+        var wroteContentLength = false
+        headers.fields.withUnsafeBufferPointer { fields in
+            for index in fields.indices {
+                if fields[index].key == .contentLength { wroteContentLength = true }
+                out.write(fields[index].name)
+                out.write(": ")
+                out.write(fields[index].value)
+                out.write("\r\n")
+            }
+        }
+        if !wroteContentLength {
+            out.write("Content-Length: ")
+            out.write(decimal: body.readableBytes)
+            out.write("\r\n")
+        }
+        out.write("\r\n")
     }
 
     static func writeHeadersAndBody(_ headers: SIPHeaders, _ body: ByteBuffer, into buffer: inout ByteBuffer) {
