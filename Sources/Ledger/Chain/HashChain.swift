@@ -10,6 +10,8 @@ public struct HashChain: Sendable {
     public private(set) var position: ChainPosition
     // The chain fields `seal(record:)` merges into every record, encoded once and updated in place per record.
     private var chainMembers: ChainMembers
+    // Where `seal(record:)` writes each record before its line is made (kept from record to record).
+    private var scratch = CanonicalScratch(capacity: HashChain.lineCapacity)
 
     /// A chain writer for `kind` on `nodeID`, continuing after `position` (genesis for a new chain).
     public init(nodeID: String, kind: String, position: ChainPosition = .genesis) {
@@ -51,14 +53,18 @@ public struct HashChain: Sendable {
     /// Seals `record` written straight into its line by `writeCanonicalMembers` (no dictionary, no sorting): the
     /// same line and hash as `seal(fields)` with the record's canonical object. Also returns the keys of the
     /// record's own members that a chain field replaced with another value (a record naming another node).
+    ///
+    /// The record is written into the chain's scratch buffer, which then holds exactly the bytes the hash is taken
+    /// over; the line is those bytes copied once with the `hash` member in its place.
     public mutating func seal(record: some CanonicalRecord) -> (sealed: SealedRecord, replacedKeys: [String]) {
         let seq = position.nextSeq
         chainMembers.set(prevHash: position.lastHash, seq: seq)
-        var writer = CanonicalObjectWriter(capacity: Self.lineCapacity, overrides: chainMembers.members, marker: "hash")
-        record.writeCanonicalMembers(into: &writer)
-        var line = writer.finish()
-        let hash = completeLine(&line, hashMemberAt: writer.markerInsertion)
-        return (SealedRecord(seq: seq, hash: hash, line: line), writer.replacedKeys)
+        let (sealed, replacedKeys) = scratch.write(record, overrides: chainMembers.members, marker: "hash") { bytes, insertion in
+            let hash = LedgerHash.sha256(bytes)
+            return SealedRecord(seq: seq, hash: hash, line: HashMember.line(bytes, hash: hash, at: insertion))
+        }
+        position = ChainPosition(nextSeq: seq + 1, lastHash: sealed.hash)
+        return (sealed, replacedKeys)
     }
 
     // `line` holds the canonical bytes without `hash`: hashes them, puts the `hash` member in at `insertion`, adds
@@ -66,26 +72,10 @@ public struct HashChain: Sendable {
     private mutating func completeLine(_ line: inout [UInt8], hashMemberAt insertion: (offset: Int, afterMember: Bool)) -> LedgerHash {
         let hash = LedgerHash.sha256(line)
         // The member is built on the stack: a heap array per record for 74 bytes showed up in allocation counts.
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.hashMemberCount) { member in
-            var count = 0
-            func put(_ byte: UInt8) {
-                member[count] = byte
-                count += 1
-            }
-            if insertion.afterMember {
-                put(UInt8(ascii: ","))
-            }
-            for byte in #""hash":""#.utf8 {
-                put(byte)
-            }
-            hash.writeHex(into: UnsafeMutableBufferPointer(rebasing: member[count..<count + LedgerHash.byteCount * 2]))
-            count += LedgerHash.byteCount * 2
-            put(UInt8(ascii: "\""))
-            if !insertion.afterMember {
-                // The object has node, kind, seq and prev_hash, so a member always follows.
-                put(UInt8(ascii: ","))
-            }
-            line.insert(contentsOf: UnsafeBufferPointer(rebasing: member[..<count]), at: insertion.offset)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: HashMember.count) { member in
+            guard let base = member.baseAddress else { return }
+            let count = HashMember.write(hash, afterMember: insertion.afterMember, at: base)
+            line.insert(contentsOf: UnsafeBufferPointer(start: base, count: count), at: insertion.offset)
         }
         line.append(UInt8(ascii: "\n"))
         position = ChainPosition(nextSeq: position.nextSeq + 1, lastHash: hash)
@@ -94,6 +84,4 @@ public struct HashChain: Sendable {
 
     // Room for a rated CDR with both legs (about 1.5 KB) and its hash member without growing.
     private static let lineCapacity = 2_048
-    // `,"hash":"` + 64 hex digits + `"`.
-    private static let hashMemberCount = 74
 }

@@ -55,7 +55,7 @@ struct CanonicalOutput {
     mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard let source = bytes.baseAddress, bytes.count > 0 else { return }
         write(room: bytes.count) { out in
-            out.update(from: source, count: bytes.count)
+            Self.copyShort(source, to: out, count: bytes.count)
             return bytes.count
         }
     }
