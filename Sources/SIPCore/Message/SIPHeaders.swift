@@ -31,12 +31,22 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
 
     /// The value of the first header with this name.
     public subscript(_ name: SIPHeaderName) -> String? {
-        for field in fields where field.key == name { return field.value }
-        return nil
+        // Lines are compared in place: `for field in fields` copied each one (three retains and releases) before
+        // looking at its name, and the engine asks a message for several headers.
+        guard let index = firstIndex(of: name) else { return nil }
+        return fields[index].value
+    }
+
+    /// The position in `fields` of the first line with this name.
+    func firstIndex(of name: SIPHeaderName) -> Int? {
+        fields.withUnsafeBufferPointer { lines in
+            for index in lines.indices where lines[index].key == name { return index }
+            return nil
+        }
     }
 
     /// Whether at least one header with this name is present.
-    public func contains(_ name: SIPHeaderName) -> Bool { self[name] != nil }
+    public func contains(_ name: SIPHeaderName) -> Bool { firstIndex(of: name) != nil }
 
     /// Every header line with this name, in order (each line may itself hold a comma list).
     public func lines(_ name: SIPHeaderName) -> [String] {
@@ -54,10 +64,12 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
 
     /// The first element with this name, as `values(name).first` but without splitting the rest of the list.
     public func firstValue(_ name: SIPHeaderName) -> String? {
-        for field in fields where field.key == name {
-            if let first = HeaderValueSplitter.firstOfCommaList(field.value) { return first }
+        fields.withUnsafeBufferPointer { lines in
+            for index in lines.indices where lines[index].key == name {
+                if let first = HeaderValueSplitter.firstOfCommaList(lines[index].value) { return first }
+            }
+            return nil
         }
-        return nil
     }
 
     /// An empty list with room for `capacity` lines: a message built line by line then costs one allocation for its

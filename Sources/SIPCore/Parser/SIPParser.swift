@@ -254,55 +254,88 @@ public struct SIPParser: Sendable {
         }
     }
 
-    private static let requiredRequestHeaders: [SIPHeaderName] = [.via, .from, .to, .callID, .cseq]
 
     private static func validateRequestHeaders(_ headers: SIPHeaders, method: SIPMethod) throws(SIPParseError) {
-        for name in requiredRequestHeaders where !headers.contains(name) {
-            throw SIPParseError(.missingHeader, "request without \(name) header")
-        }
-        try validateCommon(headers)
-        guard let cseqText = headers[.cseq] else { throw SIPParseError(.missingHeader, "request without cseq header") }
-        let cseq = try SIPCSeq(parsing: cseqText)
+        let found = try RequiredLines(headers, kind: "request")
+        try validateCommon(headers, found)
+        let cseq = try SIPCSeq(parsing: headers.fields[found.cseq].value)
         guard cseq.method == method else {
             throw SIPParseError(.invalidHeaderValue, "CSeq method does not match the request method")
         }
-        if let maxForwards = headers[.maxForwards] {
-            guard let hops = SIPDecimal.parse(maxForwards, maxDigits: 3), (0...255).contains(hops) else {
+        if let index = found.maxForwards {
+            guard let hops = SIPDecimal.parse(headers.fields[index].value, maxDigits: 3), (0...255).contains(hops) else {
                 throw SIPParseError(.invalidHeaderValue, "Max-Forwards is not 0...255")
             }
         }
     }
 
     private static func validateResponseHeaders(_ headers: SIPHeaders) throws(SIPParseError) {
-        for name in requiredRequestHeaders where !headers.contains(name) {
-            throw SIPParseError(.missingHeader, "response without \(name) header")
+        let found = try RequiredLines(headers, kind: "response")
+        try validateCommon(headers, found)
+        _ = try SIPCSeq(parsing: headers.fields[found.cseq].value)
+    }
+
+    /// The first line of each header every message must have (and Max-Forwards), found in one pass over the list:
+    /// asking for each by name walked the list eleven times a message.
+    private struct RequiredLines {
+        var from: Int
+        var to: Int
+        var callID: Int
+        var cseq: Int
+        var maxForwards: Int?
+
+        /// Throws `missingHeader` naming the first of Via, From, To, Call-ID, CSeq that is absent.
+        init(_ headers: SIPHeaders, kind: String) throws(SIPParseError) {
+            var via = false
+            var from: Int?
+            var to: Int?
+            var callID: Int?
+            var cseq: Int?
+            var maxForwards: Int?
+            headers.fields.withUnsafeBufferPointer { lines in
+                for index in lines.indices {
+                    switch lines[index].key {
+                    case .via: via = true
+                    case .from: from = from ?? index
+                    case .to: to = to ?? index
+                    case .callID: callID = callID ?? index
+                    case .cseq: cseq = cseq ?? index
+                    case .maxForwards: maxForwards = maxForwards ?? index
+                    default: continue
+                    }
+                }
+            }
+            guard via else { throw SIPParseError(.missingHeader, "\(kind) without \(SIPHeaderName.via) header") }
+            guard let from else { throw SIPParseError(.missingHeader, "\(kind) without \(SIPHeaderName.from) header") }
+            guard let to else { throw SIPParseError(.missingHeader, "\(kind) without \(SIPHeaderName.to) header") }
+            guard let callID else { throw SIPParseError(.missingHeader, "\(kind) without \(SIPHeaderName.callID) header") }
+            guard let cseq else { throw SIPParseError(.missingHeader, "\(kind) without \(SIPHeaderName.cseq) header") }
+            self.from = from
+            self.to = to
+            self.callID = callID
+            self.cseq = cseq
+            self.maxForwards = maxForwards
         }
-        try validateCommon(headers)
-        guard let cseqText = headers[.cseq] else { throw SIPParseError(.missingHeader, "response without cseq header") }
-        _ = try SIPCSeq(parsing: cseqText)
     }
 
     // Checks the headers every hop relies on; anything else stays raw until someone needs it. The top Via, From and
     // To are checked by scanning their bytes (`scan`), which throws exactly what parsing them would but builds none
     // of their strings: most messages are never asked for them, and those that are get parsed by the reader.
-    private static func validateCommon(_ headers: SIPHeaders) throws(SIPParseError) {
+    private static func validateCommon(_ headers: SIPHeaders, _ found: RequiredLines) throws(SIPParseError) {
         guard try validateTopVia(headers) else { throw SIPParseError(.missingHeader, "empty Via") }
-        guard let from = headers[.from] else { throw SIPParseError(.missingHeader, "request without from header") }
-        try SIPNameAddress.validate(from)
-        guard let to = headers[.to] else { throw SIPParseError(.missingHeader, "request without to header") }
-        try SIPNameAddress.validate(to)
+        try SIPNameAddress.validate(headers.fields[found.from].value)
+        try SIPNameAddress.validate(headers.fields[found.to].value)
         // Bytes, not Characters: SP + combining mark is a single grapheme that is not " ".
-        guard let callID = headers[.callID], !callID.isEmpty,
-              !callID.utf8.contains(where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") })
-        else {
+        let callID = headers.fields[found.callID].value
+        guard !callID.isEmpty, !callID.utf8.contains(where: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }) else {
             throw SIPParseError(.invalidHeaderValue, "Call-ID is empty or contains whitespace")
         }
     }
 
     /// Whether there is a top Via element (`headers.firstValue(.via) != nil`), checked as `SIPVia(parsing:)` checks it.
     static func validateTopVia(_ headers: SIPHeaders) throws(SIPParseError) -> Bool {
-        for field in headers.fields where field.key == .via {
-            let found = try field.value.withSIPBytes { bytes throws(SIPParseError) -> Bool in
+        for index in headers.fields.indices where headers.fields[index].key == .via {
+            let found = try headers.fields[index].value.withSIPBytes { bytes throws(SIPParseError) -> Bool in
                 guard let first = bytes.firstPart(bytes.all, on: UInt8(ascii: ",")) else { return false }
                 _ = try SIPVia.scan(bytes, first)
                 return true
