@@ -37,27 +37,15 @@ public struct RatedRoute: Sendable, Hashable {
         return nil
     }
 
-    /// The CDR's routing path: `groups` (each provider's `provider_id`, `reference_cost`, `health_bp`,
-    /// `score`, `healthy`) and `excluded` (`provider_id`, `reason`), as Rating's `LCRPlan.fields`.
-    ///
-    /// Built as canonical JSON directly (once per call, on the event loop) rather than through Rating's
-    /// `RatingFieldValue` maps and a second, converted copy of them; RatingBookPlanTests compares the two.
+    /// The CDR's routing block (`LCRPlan.routingBlock`), built once per call by the engine.
+    public var routingBlock: RoutingBlock {
+        self.plan.routingBlock
+    }
+
+    /// `routingBlock` as canonical JSON members (`groups`, `excluded`), for readers and tests.
     public var fields: [String: CanonicalJSON] {
-        let groups = self.plan.groups.map { group in
-            CanonicalJSON.array(group.members.map { member in
-                .object([
-                    "provider_id": .string(member.providerID),
-                    "reference_cost": .string(member.referenceCost.decimalString),
-                    "health_bp": .integer(member.healthBasisPoints),
-                    "score": .integer(member.score),
-                    "healthy": .integer(member.healthy ? 1 : 0),
-                ])
-            })
-        }
-        let excluded = self.plan.excluded.map { provider in
-            CanonicalJSON.object(["provider_id": .string(provider.providerID), "reason": .string(provider.reason.rawValue)])
-        }
-        return ["groups": .array(groups), "excluded": .array(excluded)]
+        guard case .object(let fields) = self.routingBlock.canonicalJSON() else { return [:] }
+        return fields
     }
 }
 
