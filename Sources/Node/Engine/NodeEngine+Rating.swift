@@ -28,14 +28,18 @@ extension NodeEngine {
 
     private func sessionRoute(_ rated: RatedRoute) -> SessionRoute {
         // Arrays sized up front and empty groups skipped as they are met: no intermediate array to filter.
+        // Read from the plan and its terms (group after group), not from `rated.groups`, which builds its arrays.
         var groups: [[PlannedProvider]] = []
-        groups.reserveCapacity(rated.groups.count)
-        for group in rated.groups {
+        groups.reserveCapacity(rated.plan.groups.count)
+        var index = 0
+        for group in rated.plan.groups {
             var planned: [PlannedProvider] = []
-            planned.reserveCapacity(group.count)
-            for routed in group {
-                if let target = providersByID[routed.providerID] {
-                    planned.append(PlannedProvider(target: target, match: routed.match, terms: routed.terms))
+            planned.reserveCapacity(group.members.count)
+            for member in group.members {
+                let terms = rated.terms[index]
+                index += 1
+                if let target = providersByID[member.providerID] {
+                    planned.append(PlannedProvider(target: target, match: member.match, terms: terms))
                 }
             }
             if !planned.isEmpty {

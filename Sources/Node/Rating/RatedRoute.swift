@@ -15,23 +15,39 @@ public struct RatedRoute: Sendable, Hashable {
     public let setupMicros: Int64
     /// The customer deck's row: what the customer pays.
     public let customer: RateMatch
-    /// Bid groups, tried one after the other; the providers of one group are forked in parallel.
-    public let groups: [[RoutedProvider]]
+    /// The negotiation terms of every grouped provider of `plan`, group after group: one array per call where
+    /// `groups` (built on demand) has one per group and one around them.
+    let terms: [NegotiationTerms]
     /// Providers in no group, and why (offered in priority order).
     public let excluded: [ExcludedProvider]
     /// Rating's plan, kept whole for the record.
     public let plan: LCRPlan
 
+    /// Bid groups, tried one after the other; the providers of one group are forked in parallel.
+    public var groups: [[RoutedProvider]] {
+        var index = 0
+        return self.plan.groups.map { group in
+            group.members.map { member in
+                defer { index += 1 }
+                return RoutedProvider(providerID: member.providerID, match: member.match, terms: self.terms[index], scored: member)
+            }
+        }
+    }
+
     /// The bid groups as provider ids: `[["p1"], ["p2"]]`.
     public var groupIDs: [[String]] {
-        self.groups.map { $0.map(\.providerID) }
+        self.plan.groups.map { $0.members.map(\.providerID) }
     }
 
     /// The provider `id` if it is in a bid group.
     public func provider(_ id: String) -> RoutedProvider? {
-        for group in self.groups {
-            if let member = group.first(where: { $0.providerID == id }) {
-                return member
+        var index = 0
+        for group in self.plan.groups {
+            for member in group.members {
+                if member.providerID == id {
+                    return RoutedProvider(providerID: member.providerID, match: member.match, terms: self.terms[index], scored: member)
+                }
+                index += 1
             }
         }
         return nil

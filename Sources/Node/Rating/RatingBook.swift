@@ -71,30 +71,30 @@ public final class RatingBook {
             let plan = try LeastCostRouting.plan(customer: customer, candidates: self.candidates, policy: self.snapshot.policy)
             route = RatedRoute(
                 customerID: customerID, destination: digits, service: service, setupMicros: timeMicros,
-                customer: customer, groups: try self.routedGroups(plan, customer: customer),
-                excluded: plan.excluded, plan: plan
+                customer: customer, terms: try self.terms(plan, customer: customer), excluded: plan.excluded, plan: plan
             )
         } catch {
             return .failed(error)
         }
-        return route.groups.isEmpty ? .noProvider(route) : .plan(route)
+        return route.plan.groups.isEmpty ? .noProvider(route) : .plan(route)
     }
 
-    private func routedGroups(_ plan: LCRPlan, customer: RateMatch) throws(RatingError) -> [[RoutedProvider]] {
-        var groups: [[RoutedProvider]] = []
-        groups.reserveCapacity(plan.groups.count)
+    // Every grouped provider's bid/ask terms, group after group (`RatedRoute.terms`).
+    private func terms(_ plan: LCRPlan, customer: RateMatch) throws(RatingError) -> [NegotiationTerms] {
+        var count = 0
         for group in plan.groups {
-            var members: [RoutedProvider] = []
-            members.reserveCapacity(group.members.count)
+            count += group.members.count
+        }
+        var terms: [NegotiationTerms] = []
+        terms.reserveCapacity(count)
+        for group in plan.groups {
             for member in group.members {
-                let terms = try NegotiationTerms(
+                terms.append(try NegotiationTerms(
                     customerRate: customer.entry.rate, providerDeckRate: member.match.entry.rate,
                     minimumSpreadMicros: self.snapshot.policy.minimumSpreadMicros, maxBidRounds: self.snapshot.maxBidRounds
-                )
-                members.append(RoutedProvider(providerID: member.providerID, match: member.match, terms: terms, scored: member))
+                ))
             }
-            groups.append(members)
         }
-        return groups
+        return terms
     }
 }
