@@ -1,13 +1,5 @@
 import NIOCore
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Finds the customer trunk a source address belongs to (longest prefix wins, then file order).
 ///
 /// Every new session asks, so the prefixes are held as numbers and the socket address is read as one: no address
@@ -79,19 +71,35 @@ struct HostAddress: Equatable {
         self.init(family: address.family, high: high, low: low)
     }
 
+    // Where the address bytes stand in `sockaddr_in` (after the family and the port) and `sockaddr_in6` (after the
+    // flow info too): the POSIX layouts, the same on Linux and the BSDs. Read through `withSockAddr` rather than the
+    // structs' members, whose C module (NIO's) this target does not import.
+    private static let ipv4Offset = 4
+    private static let ipv6Offset = 8
+
     init?(_ address: SocketAddress) {
+        let family: IPAddressFamily
         switch address {
-        case .v4(let v4):
-            self.init(family: .ipv4, high: UInt64(UInt32(bigEndian: v4.address.sin_addr.s_addr)) << 32, low: 0)
-        case .v6(let v6):
-            var words = (UInt64(0), UInt64(0))
-            withUnsafeBytes(of: v6.address.sin6_addr) { raw in
-                withUnsafeMutableBytes(of: &words) { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw.prefix(16))) }
-            }
-            self.init(family: .ipv6, high: UInt64(bigEndian: words.0), low: UInt64(bigEndian: words.1))
-        case .unixDomainSocket:
-            return nil
+        case .v4: family = .ipv4
+        case .v6: family = .ipv6
+        case .unixDomainSocket: return nil
         }
+        let words: (UInt64, UInt64)? = address.withSockAddr { pointer, size in
+            let raw = UnsafeRawPointer(pointer)
+            switch family {
+            case .ipv4:
+                guard size >= Self.ipv4Offset + 4 else { return nil }
+                return (UInt64(UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: Self.ipv4Offset, as: UInt32.self))) << 32, 0)
+            case .ipv6:
+                guard size >= Self.ipv6Offset + 16 else { return nil }
+                return (
+                    UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: Self.ipv6Offset, as: UInt64.self)),
+                    UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: Self.ipv6Offset + 8, as: UInt64.self))
+                )
+            }
+        }
+        guard let words else { return nil }
+        self.init(family: family, high: words.0, low: words.1)
     }
 
     /// The embedded IPv4 address of `::ffff:a.b.c.d`, else nil.
