@@ -87,7 +87,10 @@ public struct RoutingBlock: CanonicalBlockValue {
 
         /// The attempt's object (`attempt`, `provider_id`, `outcome` and `response_code` when known).
         public var canonicalJSON: CanonicalJSON {
-            var members: [String: CanonicalJSON] = ["attempt": .integer(number), "provider_id": .string(providerID)]
+            // Room for all four members at once: growing the table past its first size re-allocates it.
+            var members = [String: CanonicalJSON](minimumCapacity: 4)
+            members["attempt"] = .integer(number)
+            members["provider_id"] = .string(providerID)
             if let outcome {
                 members["outcome"] = .string(outcome)
             }
@@ -101,6 +104,8 @@ public struct RoutingBlock: CanonicalBlockValue {
     /// `groups` as nested arrays: a new group starts where `group` changes.
     private var groupsJSON: CanonicalJSON {
         var groups: [CanonicalJSON] = []
+        // Groups are numbered from 0 without gaps: the last one's number says how many there are.
+        groups.reserveCapacity((candidates.last?.group ?? -1) + 1)
         var current: [CanonicalJSON] = []
         var currentGroup = candidates.first?.group
         for candidate in candidates {
