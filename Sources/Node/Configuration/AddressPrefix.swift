@@ -1,6 +1,6 @@
 /// An IPv4 or IPv6 CIDR prefix (`10.0.0.0/8`, `2001:db8::/32`); a bare address means a single host.
 public struct AddressPrefix: Sendable, Hashable, CustomStringConvertible {
-    private let network: IPAddress
+    let network: IPAddress
     /// Number of leading bits that must match.
     public let prefixLength: Int
 

@@ -9,8 +9,8 @@ extension NodeEngine {
     func route(for request: SIPRequest, customer: CustomerTrunk) -> (route: SessionRoute?, refusal: Int?) {
         guard let rating else { return (.unrated(providers), nil) }
         let service: RatingService = request.method == .invite ? .voice : .message
-        let destination = RoutingDestination.digits(of: request.uri) ?? ""
-        let decision = rating.plan(customerID: customer.id, destination: destination, at: now(), service: service)
+        let digits = RoutingDestination.digits(of: request.uri)
+        let decision = rating.plan(customerID: customer.id, digits: digits, at: now(), service: service)
         switch decision {
         case .unrated:
             return (.unrated(providers), nil)
@@ -27,13 +27,26 @@ extension NodeEngine {
     }
 
     private func sessionRoute(_ rated: RatedRoute) -> SessionRoute {
-        let targets = providersByID
-        let groups: [[PlannedProvider]] = rated.groups.map { group in
-            group.compactMap { routed in
-                targets[routed.providerID].map { PlannedProvider(target: $0, match: routed.match, terms: routed.terms) }
+        // Arrays sized up front and empty groups skipped as they are met: no intermediate array to filter.
+        // Read from the plan and its terms (group after group), not from `rated.groups`, which builds its arrays.
+        var groups: [[PlannedProvider]] = []
+        groups.reserveCapacity(rated.plan.groups.count)
+        var index = 0
+        for group in rated.plan.groups {
+            var planned: [PlannedProvider] = []
+            planned.reserveCapacity(group.members.count)
+            for member in group.members {
+                let terms = rated.terms[index]
+                index += 1
+                if let target = providersByID[member.providerID] {
+                    planned.append(PlannedProvider(target: target, match: member.match, terms: terms))
+                }
             }
-        }.filter { !$0.isEmpty }
-        return SessionRoute(groups: groups, customerMatch: rated.customer, routingFields: .object(rated.fields))
+            if !planned.isEmpty {
+                groups.append(planned)
+            }
+        }
+        return SessionRoute(groups: groups, customerMatch: rated.customer, routingFields: .typed(rated.routingBlock))
     }
 
     /// Takes a capacity slot (max concurrent sessions, calls per second) for a leg to `providerID`.

@@ -15,49 +15,53 @@ public struct RatedRoute: Sendable, Hashable {
     public let setupMicros: Int64
     /// The customer deck's row: what the customer pays.
     public let customer: RateMatch
-    /// Bid groups, tried one after the other; the providers of one group are forked in parallel.
-    public let groups: [[RoutedProvider]]
+    /// The negotiation terms of every grouped provider of `plan`, group after group: one array per call where
+    /// `groups` (built on demand) has one per group and one around them.
+    let terms: [NegotiationTerms]
     /// Providers in no group, and why (offered in priority order).
     public let excluded: [ExcludedProvider]
     /// Rating's plan, kept whole for the record.
     public let plan: LCRPlan
 
+    /// Bid groups, tried one after the other; the providers of one group are forked in parallel.
+    public var groups: [[RoutedProvider]] {
+        var index = 0
+        return self.plan.groups.map { group in
+            group.members.map { member in
+                defer { index += 1 }
+                return RoutedProvider(providerID: member.providerID, match: member.match, terms: self.terms[index], scored: member)
+            }
+        }
+    }
+
     /// The bid groups as provider ids: `[["p1"], ["p2"]]`.
     public var groupIDs: [[String]] {
-        self.groups.map { $0.map(\.providerID) }
+        self.plan.groups.map { $0.members.map(\.providerID) }
     }
 
     /// The provider `id` if it is in a bid group.
     public func provider(_ id: String) -> RoutedProvider? {
-        for group in self.groups {
-            if let member = group.first(where: { $0.providerID == id }) {
-                return member
+        var index = 0
+        for group in self.plan.groups {
+            for member in group.members {
+                if member.providerID == id {
+                    return RoutedProvider(providerID: member.providerID, match: member.match, terms: self.terms[index], scored: member)
+                }
+                index += 1
             }
         }
         return nil
     }
 
-    /// The CDR's routing path: `groups` (each provider's `provider_id`, `reference_cost`, `health_bp`,
-    /// `score`, `healthy`) and `excluded` (`provider_id`, `reason`), as Rating's `LCRPlan.fields`.
-    ///
-    /// Built as canonical JSON directly (once per call, on the event loop) rather than through Rating's
-    /// `RatingFieldValue` maps and a second, converted copy of them; RatingBookPlanTests compares the two.
+    /// The CDR's routing block (`LCRPlan.routingBlock`), built once per call by the engine.
+    public var routingBlock: RoutingBlock {
+        self.plan.routingBlock
+    }
+
+    /// `routingBlock` as canonical JSON members (`groups`, `excluded`), for readers and tests.
     public var fields: [String: CanonicalJSON] {
-        let groups = self.plan.groups.map { group in
-            CanonicalJSON.array(group.members.map { member in
-                .object([
-                    "provider_id": .string(member.providerID),
-                    "reference_cost": .string(member.referenceCost.decimalString),
-                    "health_bp": .integer(member.healthBasisPoints),
-                    "score": .integer(member.score),
-                    "healthy": .integer(member.healthy ? 1 : 0),
-                ])
-            })
-        }
-        let excluded = self.plan.excluded.map { provider in
-            CanonicalJSON.object(["provider_id": .string(provider.providerID), "reason": .string(provider.reason.rawValue)])
-        }
-        return ["groups": .array(groups), "excluded": .array(excluded)]
+        guard case .object(let fields) = self.routingBlock.canonicalJSON() else { return [:] }
+        return fields
     }
 }
 

@@ -17,14 +17,25 @@ extension RatingBook {
         let sameWindow = snapshot.healthWindow.maxAttempts == self.snapshot.healthWindow.maxAttempts
             && snapshot.healthWindow.maxAgeMicros == self.snapshot.healthWindow.maxAgeMicros
         let oldLimits = Dictionary(self.snapshot.providers.map { ($0.id, $0.limits) }) { first, _ in first }
-        var capacities: [String: ProviderCapacity] = [:]
-        var health: [String: ProviderHealthWindow] = [:]
-        for provider in snapshot.providers {
+        var slotsByID: [String: Int] = [:]
+        var slots: [Int] = []
+        var capacities: [ProviderCapacity?] = []
+        var health: [ProviderHealthWindow] = []
+        for (position, provider) in snapshot.providers.enumerated() {
+            let slot = slotsByID[provider.id] ?? position
+            slotsByID[provider.id] = slot
+            slots.append(slot)
+            capacities.append(nil)
+            health.append(snapshot.healthWindow)
+            // A repeated id writes its slot again: the last one's limits win, as they did keyed by id.
+            let old = self.slotsByID[provider.id]
             let keepCapacity = oldLimits[provider.id] == provider.limits
-            capacities[provider.id] = keepCapacity ? self.capacities[provider.id] ?? provider.capacity : provider.capacity
-            health[provider.id] = sameWindow ? self.health[provider.id] ?? snapshot.healthWindow : snapshot.healthWindow
+            capacities[slot] = keepCapacity ? old.flatMap { self.capacities[$0] } ?? provider.capacity : provider.capacity
+            health[slot] = sameWindow ? old.map { self.health[$0] } ?? snapshot.healthWindow : snapshot.healthWindow
         }
         self.snapshot = snapshot
+        self.slots = slots
+        self.slotsByID = slotsByID
         self.capacities = capacities
         self.health = health
     }

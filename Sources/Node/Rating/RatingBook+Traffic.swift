@@ -8,11 +8,11 @@ extension RatingBook {
     /// A provider without `max_concurrent` and `calls_per_second`, or one no longer configured, always
     /// admits. Every `true` must be matched by one `release` when the leg ends, answered or not.
     public func admit(providerID: String, at timeMicros: Int64) -> Bool {
-        guard var capacity = self.capacities[providerID] else {
+        guard let slot = self.slotsByID[providerID], var capacity = self.capacities[slot] else {
             return true
         }
         let verdict = capacity.admit(at: timeMicros)
-        self.capacities[providerID] = capacity
+        self.capacities[slot] = capacity
         switch verdict {
         case .available: return true
         case .concurrencyExhausted, .rateExhausted: return false
@@ -21,22 +21,26 @@ extension RatingBook {
 
     /// Gives back the session slot an earlier `admit` took (the leg failed, was cancelled or hung up).
     public func release(providerID: String) {
-        self.capacities[providerID]?.release()
+        guard let slot = self.slotsByID[providerID] else { return }
+        self.capacities[slot]?.release()
     }
 
     /// Adds one finished attempt to `providerID`'s health window (answered or not, with PDD, duration
     /// and latency as measured); ignored for a provider no longer configured.
     public func record(providerID: String, sample: AttemptSample) {
-        self.health[providerID]?.record(sample)
+        guard let slot = self.slotsByID[providerID] else { return }
+        self.health[slot].record(sample)
     }
 
     /// `providerID`'s health over its window at `timeMicros`, as LCR sees it.
     public func health(of providerID: String, at timeMicros: Int64) -> ProviderHealth {
-        self.health[providerID]?.snapshot(at: timeMicros) ?? .unmeasured
+        guard let slot = self.slotsByID[providerID] else { return .unmeasured }
+        return self.health[slot].snapshot(at: timeMicros)
     }
 
     /// Sessions `providerID` holds now (0 without a limit).
     public func activeSessions(of providerID: String) -> Int {
-        self.capacities[providerID]?.active ?? 0
+        guard let slot = self.slotsByID[providerID] else { return 0 }
+        return self.capacities[slot]?.active ?? 0
     }
 }

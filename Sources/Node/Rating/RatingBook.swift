@@ -10,8 +10,17 @@ import Rating
 public final class RatingBook {
     /// The decks and policy in force.
     public internal(set) var snapshot: RatingSnapshot
-    var capacities: [String: ProviderCapacity] = [:]
-    var health: [String: ProviderHealthWindow] = [:]
+    /// Each provider's capacity counter and health window, at its state slot (`slots`): `plan` reads them by
+    /// position, with no string hashing per provider per call.
+    var capacities: [ProviderCapacity?] = []
+    var health: [ProviderHealthWindow] = []
+    /// For each of `snapshot.providers`, the slot of its state: the position of the first provider with its id (a
+    /// repeated id shares one state, as it did when the state was keyed by id).
+    var slots: [Int] = []
+    /// The slot of each provider id, for what the engine reports by id (`admit`, `release`, `record`).
+    var slotsByID: [String: Int] = [:]
+    /// `plan`'s candidate list, kept between calls so it is not allocated per call (emptied, capacity kept).
+    private var candidates: [LCRCandidate] = []
 
     /// Loads every deck `configuration` names; throws the first refused deck or setting.
     ///
@@ -32,50 +41,60 @@ public final class RatingBook {
     /// `destination` is the Request-URI's user part or number as received (`RoutingDestination`
     /// extracts the digits). Capacity is only looked at here; `admit` takes it when a leg starts.
     public func plan(customerID: String, destination: String, at timeMicros: Int64, service: RatingService) -> RoutingDecision {
+        plan(customerID: customerID, digits: RoutingDestination.digits(from: destination), at: timeMicros, service: service)
+    }
+
+    /// `plan` of a destination already reduced to its digits by `RoutingDestination` (nil: not a number), as the engine
+    /// has it from the Request-URI: not extracted a second time.
+    func plan(customerID: String, digits: String?, at timeMicros: Int64, service: RatingService) -> RoutingDecision {
         guard let deck = self.snapshot.customers[customerID]?.deck(for: service) else {
             return .unrated
         }
-        guard let digits = RoutingDestination.digits(from: destination),
+        guard let digits,
               let customer = deck.match(digits, at: timeMicros),
               customer.entry.unit == service.priceUnit
         else {
             return .noRate
         }
-        let candidates = self.snapshot.providers.map { provider in
-            LCRCandidate(
+        self.candidates.removeAll(keepingCapacity: true)
+        for (position, provider) in self.snapshot.providers.enumerated() {
+            let slot = self.slots[position]
+            self.candidates.append(LCRCandidate(
                 providerID: provider.id,
                 match: provider.deck(for: service)?.match(digits, at: timeMicros),
-                health: self.health[provider.id]?.snapshot(at: timeMicros) ?? .unmeasured,
-                capacity: self.capacities[provider.id]?.verdict(at: timeMicros) ?? .available
-            )
+                health: self.health[slot].snapshot(at: timeMicros),
+                capacity: self.capacities[slot]?.verdict(at: timeMicros) ?? .available
+            ))
         }
         let route: RatedRoute
         do {
-            let plan = try LeastCostRouting.plan(customer: customer, candidates: candidates, policy: self.snapshot.policy)
+            let plan = try LeastCostRouting.plan(customer: customer, candidates: self.candidates, policy: self.snapshot.policy)
             route = RatedRoute(
                 customerID: customerID, destination: digits, service: service, setupMicros: timeMicros,
-                customer: customer, groups: try self.routedGroups(plan, customer: customer),
-                excluded: plan.excluded, plan: plan
+                customer: customer, terms: try self.terms(plan, customer: customer), excluded: plan.excluded, plan: plan
             )
         } catch {
             return .failed(error)
         }
-        return route.groups.isEmpty ? .noProvider(route) : .plan(route)
+        return route.plan.groups.isEmpty ? .noProvider(route) : .plan(route)
     }
 
-    private func routedGroups(_ plan: LCRPlan, customer: RateMatch) throws(RatingError) -> [[RoutedProvider]] {
-        var groups: [[RoutedProvider]] = []
+    // Every grouped provider's bid/ask terms, group after group (`RatedRoute.terms`).
+    private func terms(_ plan: LCRPlan, customer: RateMatch) throws(RatingError) -> [NegotiationTerms] {
+        var count = 0
         for group in plan.groups {
-            var members: [RoutedProvider] = []
+            count += group.members.count
+        }
+        var terms: [NegotiationTerms] = []
+        terms.reserveCapacity(count)
+        for group in plan.groups {
             for member in group.members {
-                let terms = try NegotiationTerms(
+                terms.append(try NegotiationTerms(
                     customerRate: customer.entry.rate, providerDeckRate: member.match.entry.rate,
                     minimumSpreadMicros: self.snapshot.policy.minimumSpreadMicros, maxBidRounds: self.snapshot.maxBidRounds
-                )
-                members.append(RoutedProvider(providerID: member.providerID, match: member.match, terms: terms, scored: member))
+                ))
             }
-            groups.append(members)
         }
-        return groups
+        return terms
     }
 }

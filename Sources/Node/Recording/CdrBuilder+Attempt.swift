@@ -17,6 +17,11 @@ extension CdrBuilder {
 
         var isOpen: Bool { endMicros == nil }
 
+        /// The attempt as the CDR's routing path lists it.
+        var routingAttempt: RoutingBlock.Attempt {
+            RoutingBlock.Attempt(number: number, providerID: providerID, outcome: outcome?.rawValue, responseCode: responseCode)
+        }
+
         mutating func close(code: Int?, reason: String?, outcome: AttemptOutcome, at time: Int64) {
             endMicros = time
             responseCode = code ?? responseCode

@@ -35,8 +35,8 @@ public struct CdrBuilder: Sendable {
     /// The price block, the negotiation, the routing path and the quality envelope, as the session sets them.
     public var rating: CanonicalBlock<RatingBlock>?
     public var negotiation: CanonicalBlock<NegotiationBlock>?
-    public var routing: CanonicalJSON?
-    public var quality: CanonicalJSON?
+    public var routing: CanonicalBlock<RoutingBlock>?
+    public var quality: CanonicalBlock<QualityBlock>?
     /// The carrying provider's Receipt GUID and its state.
     public var receipt: Receipt?
     /// The bid rounds, in the order they ended.
@@ -217,16 +217,15 @@ public struct CdrBuilder: Sendable {
         // A rated CDR's routing path ends with every attempt in order and how it ended (the attempt records hold
         // the detail; this keeps the path readable from the CDR alone).
         var routing = self.routing
-        if case .object(var fields)? = routing {
-            fields["attempts"] = .array(attempts.map { attempt in
-                .object(omittingNil: [
-                    "attempt": .integer(attempt.number),
-                    "provider_id": .string(attempt.providerID),
-                    "outcome": attempt.outcome.map { .string($0.rawValue) },
-                    "response_code": attempt.responseCode.map(CanonicalJSON.integer),
-                ])
-            })
-            routing = .object(fields)
+        switch routing {
+        case .typed(var block)?:
+            block.attempts = attempts.map(\.routingAttempt)
+            routing = .typed(block)
+        case .json(.object(var fields))?:
+            fields["attempts"] = .array(attempts.map(\.routingAttempt.canonicalJSON))
+            routing = .json(.object(fields))
+        case .json?, nil:
+            break
         }
         let cdr = CallDetailRecord(
             recordID: recordID,

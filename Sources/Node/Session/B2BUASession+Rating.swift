@@ -7,7 +7,7 @@ extension B2BUASession {
     /// Prices the session (customer charge, provider cost, spread) with the carrying provider's deck rate, or the
     /// rate agreed in negotiation, and fills the quality envelope. An unrated session gets only the envelope.
     func rate(endingAt end: Int64, finalCode: Int) {
-        cdr.quality = qualityEnvelope(endingAt: end, finalCode: finalCode)
+        cdr.quality = .typed(qualityEnvelope(endingAt: end, finalCode: finalCode))
         guard let customerMatch = route.customerMatch, let carrier = winner, let providerMatch = carrier.planned.match else {
             return
         }
@@ -32,23 +32,17 @@ extension B2BUASession {
     }
 
     /// Voice and video: PDD, setup time and the media statistics an endpoint reported on BYE; message: delivery
-    /// latency and final status.
-    private func qualityEnvelope(endingAt end: Int64, finalCode: Int) -> CanonicalJSON {
+    /// latency and final status. Typed: no dictionary per session on the event loop.
+    private func qualityEnvelope(endingAt end: Int64, finalCode: Int) -> QualityBlock {
         switch cdr.service {
         case .voice, .video:
-            var fields: [String: CanonicalJSON?] = [
-                "pdd_ms": cdr.firstRingingMicros.map { .integer(CallDetailRecord.milliseconds(from: cdr.setupMicros, to: $0)) },
-                "setup_ms": cdr.answerMicros.map { .integer(CallDetailRecord.milliseconds(from: cdr.setupMicros, to: $0)) },
-            ]
-            if let mediaStatistics {
-                fields["media"] = mediaStatistics
-            }
-            return .object(omittingNil: fields)
+            .call(
+                pddMillis: cdr.firstRingingMicros.map { CallDetailRecord.milliseconds(from: cdr.setupMicros, to: $0) },
+                setupMillis: cdr.answerMicros.map { CallDetailRecord.milliseconds(from: cdr.setupMicros, to: $0) },
+                media: mediaStatistics
+            )
         case .message:
-            return .object([
-                "delivery_ms": .integer(CallDetailRecord.milliseconds(from: cdr.setupMicros, to: end)),
-                "final_status": .integer(finalCode),
-            ])
+            .message(deliveryMillis: CallDetailRecord.milliseconds(from: cdr.setupMicros, to: end), finalStatus: finalCode)
         }
     }
 }

@@ -101,10 +101,17 @@ extension B2BUASession {
         return engine.now() - cdr.setupMicros >= seconds * 1_000_000 + attoseconds / 1_000_000_000_000
     }
 
-    private static func noting(budgetSpent: Bool, in routing: CanonicalJSON?) -> CanonicalJSON? {
-        guard case .object(var fields)? = routing else { return routing }
-        fields["pdd_budget_spent"] = .bool(budgetSpent)
-        return .object(fields)
+    private static func noting(budgetSpent: Bool, in routing: CanonicalBlock<RoutingBlock>?) -> CanonicalBlock<RoutingBlock>? {
+        switch routing {
+        case .typed(var block)?:
+            block.pddBudgetSpent = budgetSpent
+            return .typed(block)
+        case .json(.object(var fields))?:
+            fields["pdd_budget_spent"] = .bool(budgetSpent)
+            return .json(.object(fields))
+        case .json?, nil:
+            return routing
+        }
     }
 
     func isLive(_ attempt: ProviderAttempt) -> Bool {

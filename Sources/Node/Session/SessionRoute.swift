@@ -10,7 +10,7 @@ struct SessionRoute {
     /// The customer's matched rate; nil for an unrated session.
     var customerMatch: RateMatch?
     /// The routing path for the CDR (LCR scores, groups, exclusions); nil for an unrated session.
-    var routingFields: CanonicalJSON?
+    var routingFields: CanonicalBlock<RoutingBlock>?
 
     /// Every configured provider, one per group: the route of a customer without a rate deck.
     static func unrated(_ providers: [ProviderTarget]) -> SessionRoute {

@@ -25,6 +25,7 @@ public enum LeastCostRouting {
 
         var excluded: [ExcludedProvider] = []
         var scored: [ScoredCandidate] = []
+        scored.reserveCapacity(candidates.count)
         for candidate in candidates {
             if let reason = exclusion(of: candidate, customer: customerEntry, ceiling: ceiling) {
                 excluded.append(ExcludedProvider(providerID: candidate.providerID, reason: reason))
@@ -44,9 +45,18 @@ public enum LeastCostRouting {
                 score: try Rounding.divideHalfUp(weighted, by: 10_000), healthy: health >= policy.minimumHealthBasisPoints
             ))
         }
-        scored.sort { ($0.score, $0.referenceCost.micros, $0.providerID) < ($1.score, $1.referenceCost.micros, $1.providerID) }
-        var groups = try group(scored.filter(\.healthy), policy: policy)
-        groups += scored.filter { !$0.healthy }.map { BidGroup(members: [$0]) }
+        // Healthy providers first, then by score, cost and id: one sort and no filtered copies (the engine plans every call).
+        scored.sort { left, right in
+            guard left.healthy == right.healthy else {
+                return left.healthy
+            }
+            return (left.score, left.referenceCost.micros, left.providerID) < (right.score, right.referenceCost.micros, right.providerID)
+        }
+        let healthyCount = scored.firstIndex { !$0.healthy } ?? scored.count
+        var groups = try group(scored[..<healthyCount], room: scored.count, policy: policy)
+        for candidate in scored[healthyCount...] {
+            groups.append(BidGroup(members: [candidate]))
+        }
         return LCRPlan(referenceUsage: reference, groups: groups, excluded: excluded)
     }
 
@@ -74,8 +84,10 @@ public enum LeastCostRouting {
         return nil
     }
 
-    private static func group(_ ordered: [ScoredCandidate], policy: LCRPolicy) throws(RatingError) -> [BidGroup] {
+    // `room`: groups to make room for, one per scored provider at most (the unhealthy ones are appended after these).
+    private static func group(_ ordered: ArraySlice<ScoredCandidate>, room: Int, policy: LCRPolicy) throws(RatingError) -> [BidGroup] {
         var groups: [BidGroup] = []
+        groups.reserveCapacity(room)
         var current: [ScoredCandidate] = []
         for candidate in ordered {
             if let opener = current.first, current.count < policy.maxGroupSize,

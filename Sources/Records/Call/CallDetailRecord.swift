@@ -56,13 +56,14 @@ public struct CallDetailRecord: CanonicalRecord, Equatable {
     public let ratingBlock: CanonicalBlock<RatingBlock>?
     /// The bid/ask negotiation with the carrying provider (`negotiation_id`, `rounds`, `agreed_rate`); nil without one.
     public let negotiationBlock: CanonicalBlock<NegotiationBlock>?
-    /// How the route was chosen: LCR scores, bid groups, exclusions; nil for an unrated session.
-    public let routing: CanonicalJSON?
+    /// How the route was chosen: LCR scores, bid groups, exclusions, attempts; nil for an unrated session. Typed when
+    /// the node built it.
+    public let routingBlock: CanonicalBlock<RoutingBlock>?
     /// The Receipt GUID and its state; nil when no provider proposed one.
     public let receipt: Receipt?
     /// The quality envelope for the service: PDD and setup time, media statistics when reported (voice, video);
-    /// delivery latency and final status (message).
-    public let quality: CanonicalJSON?
+    /// delivery latency and final status (message). Typed when the node built it.
+    public let qualityBlock: CanonicalBlock<QualityBlock>?
 
     /// Creates a CDR; `pddMillis` and `durationMillis` are derived here from the timestamps.
     public init(
@@ -90,9 +91,9 @@ public struct CallDetailRecord: CanonicalRecord, Equatable {
         recovered: Bool = false,
         rating: CanonicalBlock<RatingBlock>? = nil,
         negotiation: CanonicalBlock<NegotiationBlock>? = nil,
-        routing: CanonicalJSON? = nil,
+        routing: CanonicalBlock<RoutingBlock>? = nil,
         receipt: Receipt? = nil,
-        quality: CanonicalJSON? = nil
+        quality: CanonicalBlock<QualityBlock>? = nil
     ) {
         self.recordID = recordID
         self.nodeID = nodeID
@@ -120,9 +121,9 @@ public struct CallDetailRecord: CanonicalRecord, Equatable {
         self.recovered = recovered
         self.ratingBlock = rating
         self.negotiationBlock = negotiation
-        self.routing = routing
+        self.routingBlock = routing
         self.receipt = receipt
-        self.quality = quality
+        self.qualityBlock = quality
     }
 
     /// The `rating` block as canonical JSON.
@@ -130,6 +131,12 @@ public struct CallDetailRecord: CanonicalRecord, Equatable {
 
     /// The `negotiation` block as canonical JSON.
     public var negotiation: CanonicalJSON? { negotiationBlock?.canonicalJSON }
+
+    /// The `routing` block as canonical JSON.
+    public var routing: CanonicalJSON? { routingBlock?.canonicalJSON }
+
+    /// The `quality` block as canonical JSON.
+    public var quality: CanonicalJSON? { qualityBlock?.canonicalJSON }
 
     // Whole milliseconds, truncated; a wall clock stepped backwards yields 0, never a negative span.
     public static func milliseconds(from start: Int64, to end: Int64) -> Int64 {

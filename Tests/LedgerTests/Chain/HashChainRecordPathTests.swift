@@ -47,7 +47,7 @@ import Testing
                 negotiationID: pick(texts, index, 2), rounds: 2, maxRounds: Int(pick(integers, index, 1)), agreedRate: "0.012500",
                 deckRate: pick(texts, index, 4), currency: "EUR", priceUnit: "per-min"
             )), index, 7),
-            routing: optional(.array([.string(pick(texts, index, 2)), .bool(true)]), index, 0),
+            routing: optional(.json(.array([.string(pick(texts, index, 2)), .bool(true)])), index, 0),
             receipt: optional(Receipt(guid: pick(texts, index, 5), state: .mismatch, echoed: optional("e", index, 1), providerID: "p2"), index, 2)
         )
     }

@@ -66,4 +66,20 @@ import Testing
         #expect(groups(book, at: now + 1_000) == [["p2"], ["p1"]])
         #expect(groups(book, at: now + 61_000_000) == [["p1"], ["p2"]])
     }
+
+    /// Health and capacity are kept per provider (by its slot in the snapshot): what is reported for p2 is p2's alone.
+    @Test func healthAndCapacityAreEachProvidersOwn() throws {
+        let book = try RatingFixtures.book(RatingFixtures.loopback(p1MaxConcurrent: 1))
+        for index in 0..<12 {
+            book.record(providerID: "p2", sample: AttemptSample(timeMicros: now + Int64(index), answered: false, latencyMicros: 2_000_000))
+        }
+        #expect(book.health(of: "p2", at: now + 20).attempts == 12)
+        #expect(book.health(of: "p1", at: now + 20).attempts == 0)
+        #expect(book.admit(providerID: "p2", at: now + 20))
+        #expect(book.activeSessions(of: "p1") == 0)
+        #expect(book.admit(providerID: "p1", at: now + 20))
+        #expect(book.activeSessions(of: "p1") == 1)
+        // p1 is full, p2 unhealthy: p1 is excluded and p2 still planned, behind nobody.
+        #expect(groups(book, at: now + 20) == [["p2"]])
+    }
 }

@@ -34,9 +34,9 @@ import Testing
                 customerID: "c1", providerID: has(3) ? "p2" : nil, attempts: mask % 4,
                 aLeg: leg, bLeg: has(4) ? leg : nil, recovered: has(5),
                 rating: has(6) ? .json(Self.rating) : nil, negotiation: has(7) ? .json(.object(["rounds": .integer(2)])) : nil,
-                routing: has(8) ? .array([.string("p1"), .string("p2")]) : nil,
+                routing: has(8) ? .json(.array([.string("p1"), .string("p2")])) : nil,
                 receipt: has(9) ? Receipt(guid: "R-7f3a", state: .mismatch, echoed: has(10) ? "R-x" : nil, providerID: "p2") : nil,
-                quality: has(11) ? .object(["mos": .integer(4)]) : nil
+                quality: has(11) ? .json(.object(["mos": .integer(4)])) : nil
             )
             #expect(Self.written(cdr) == cdr.canonicalJSON().canonicalBytes())
         }

@@ -17,9 +17,9 @@ enum GeneratedRecords {
             customerID: text(&generator), providerID: maybe(&generator) { text(&$0) }, attempts: Int(integer(&generator)),
             aLeg: leg(&generator), bLeg: maybe(&generator) { leg(&$0) }, recovered: generator.next() & 1 == 0,
             rating: maybe(&generator) { block(&$0, typed: rating) }, negotiation: maybe(&generator) { block(&$0, typed: negotiation) },
-            routing: maybe(&generator) { CanonicalJSONReferenceTests.value(depth: 2, &$0) },
+            routing: maybe(&generator) { .json(CanonicalJSONReferenceTests.value(depth: 2, &$0)) },
             receipt: maybe(&generator) { receipt(&$0) },
-            quality: maybe(&generator) { CanonicalJSONReferenceTests.value(depth: 1, &$0) }
+            quality: maybe(&generator) { .json(CanonicalJSONReferenceTests.value(depth: 1, &$0)) }
         )
     }
 

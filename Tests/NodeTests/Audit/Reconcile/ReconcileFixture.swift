@@ -104,7 +104,7 @@ struct ReconcileFixture {
             releasedBy: .customer, releaseCause: answer == nil ? .failure : .normal, customerID: customer, providerID: provider,
             attempts: 1, aLeg: CallLeg(callID: aLeg), bLeg: bLeg.map { CallLeg(callID: $0) },
             rating: rating.map(CanonicalBlock.json),
-            routing: padding > 0 ? .object(["filler": .string(String(repeating: "x", count: padding))]) : nil,
+            routing: padding > 0 ? .json(.object(["filler": .string(String(repeating: "x", count: padding))])) : nil,
             receipt: receipt
         )
         return SessionRecords(cdr: cdr, attempts: [])
