@@ -153,6 +153,50 @@ public struct CanonicalObjectWriter {
         endObject()
     }
 
+    /// An array member whose elements `write` gives with `element(object:)` / `element(array:)`, in order; `[]`
+    /// when it gives none. Arrays keep their order in canonical JSON; only objects' members are sorted.
+    public mutating func member(_ key: StaticString, array write: (inout CanonicalObjectWriter) -> Void) {
+        guard begin(key) else { return }
+        writeArray(write)
+        end()
+    }
+
+    /// An object element of the array being written (inside `member(_:array:)` or `element(array:)`), its members
+    /// given by `write` in canonical order.
+    public mutating func element(object write: (inout CanonicalObjectWriter) -> Void) {
+        beginElement()
+        nested(UInt8(ascii: "{"), UInt8(ascii: "}"), write)
+    }
+
+    /// An array element of the array being written.
+    public mutating func element(array write: (inout CanonicalObjectWriter) -> Void) {
+        beginElement()
+        writeArray(write)
+    }
+
+    private mutating func writeArray(_ write: (inout CanonicalObjectWriter) -> Void) {
+        nested(UInt8(ascii: "["), UInt8(ascii: "]"), write)
+    }
+
+    // `open`, what `write` gives, `close`. While `write` runs the writer is one level deeper (no overrides, no
+    // marker) and `empty` means nothing written at this level yet; after it, the enclosing level is not empty.
+    private mutating func nested(_ open: UInt8, _ close: UInt8, _ write: (inout CanonicalObjectWriter) -> Void) {
+        output.append(open)
+        empty = true
+        depth += 1
+        write(&self)
+        depth -= 1
+        output.append(close)
+        empty = false
+    }
+
+    private mutating func beginElement() {
+        if !empty {
+            output.append(UInt8(ascii: ","))
+        }
+        empty = false
+    }
+
     private mutating func beginObject(_ key: StaticString) -> Bool {
         guard begin(key) else { return false }
         output.append(UInt8(ascii: "{"))

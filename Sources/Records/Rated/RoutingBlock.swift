@@ -53,6 +53,15 @@ public struct RoutingBlock: CanonicalBlockValue {
                 "healthy": .integer(healthy ? 1 : 0),
             ])
         }
+
+        /// `canonicalJSON`'s members in canonical order.
+        func writeCanonicalMembers(into writer: inout CanonicalObjectWriter) {
+            writer.member("health_bp", healthBasisPoints)
+            writer.member("healthy", Int64(healthy ? 1 : 0))
+            writer.member("provider_id", providerID)
+            writer.member("reference_cost", referenceCost)
+            writer.member("score", score)
+        }
     }
 
     /// A provider left out of the plan.
@@ -68,6 +77,12 @@ public struct RoutingBlock: CanonicalBlockValue {
 
         var canonicalJSON: CanonicalJSON {
             .object(["provider_id": .string(providerID), "reason": .string(reason)])
+        }
+
+        /// `canonicalJSON`'s members in canonical order.
+        func writeCanonicalMembers(into writer: inout CanonicalObjectWriter) {
+            writer.member("provider_id", providerID)
+            writer.member("reason", reason)
         }
     }
 
@@ -98,6 +113,14 @@ public struct RoutingBlock: CanonicalBlockValue {
                 members["response_code"] = .integer(responseCode)
             }
             return .object(members)
+        }
+
+        /// `canonicalJSON`'s members in canonical order.
+        func writeCanonicalMembers(into writer: inout CanonicalObjectWriter) {
+            writer.member("attempt", number)
+            writer.member("outcome", outcome)
+            writer.member("provider_id", providerID)
+            writer.member("response_code", responseCode)
         }
     }
 
@@ -133,12 +156,33 @@ public struct RoutingBlock: CanonicalBlockValue {
         return .object(members)
     }
 
-    // The arrays' elements go through `CanonicalJSON` here, on the record writer's thread, not the event loop:
-    // `CanonicalObjectWriter` has no member for an array of objects yet (Records/Encoding is not this change's).
     public func writeCanonicalMembers(into writer: inout CanonicalObjectWriter) {
-        writer.member("attempts", attempts.map { CanonicalJSON.array($0.map(\.canonicalJSON)) })
-        writer.member("excluded", CanonicalJSON.array(excluded.map(\.canonicalJSON)))
-        writer.member("groups", groupsJSON)
+        if let attempts {
+            writer.member("attempts", array: { array in
+                for attempt in attempts {
+                    array.element(object: { attempt.writeCanonicalMembers(into: &$0) })
+                }
+            })
+        }
+        writer.member("excluded", array: { array in
+            for exclusion in excluded {
+                array.element(object: { exclusion.writeCanonicalMembers(into: &$0) })
+            }
+        })
+        writer.member("groups", array: { array in
+            // A new group starts where `group` changes.
+            var start = 0
+            while start < candidates.count {
+                var end = start + 1
+                while end < candidates.count && candidates[end].group == candidates[start].group { end += 1 }
+                array.element(array: { group in
+                    for candidate in candidates[start..<end] {
+                        group.element(object: { candidate.writeCanonicalMembers(into: &$0) })
+                    }
+                })
+                start = end
+            }
+        })
         writer.member("pdd_budget_spent", pddBudgetSpent.map(CanonicalJSON.bool))
     }
 }

@@ -81,4 +81,56 @@ import Testing
         #expect(first.markerInsertion.offset == 1)
         #expect(!first.markerInsertion.afterMember)
     }
+
+    /// Arrays written element by element (`member(_:array:)`, `element(object:)`, `element(array:)`) are the bytes of
+    /// the same arrays as `CanonicalJSON`: empty arrays, empty objects, arrays of arrays, after and before other
+    /// members, and at the top level under overrides.
+    @Test func arraysWrittenElementByElement() {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        // A random array of up to 3 levels; each element an object of 0-3 members or a nested array.
+        func array(_ level: Int) -> [CanonicalJSON] {
+            (0..<next(4)).map { index in
+                if level < 2 && next(3) == 0 { return .array(array(level + 1)) }
+                var members: [String: CanonicalJSON] = [:]
+                if next(2) == 0 { members["a_count"] = .integer(Int64(next(1_000)) - 500) }
+                if next(2) == 0 { members["b_name"] = .string("n\(index)\u{e9}\"\n") }
+                if next(2) == 0 { members["c_list"] = .array([.integer(1), .string("x")]) }
+                return .object(members)
+            }
+        }
+        // Writes `elements` through the element API, members in key order.
+        func write(_ elements: [CanonicalJSON], into writer: inout CanonicalObjectWriter) {
+            for element in elements {
+                switch element {
+                case .array(let inner):
+                    writer.element(array: { write(inner, into: &$0) })
+                case .object(let members):
+                    writer.element(object: { object in
+                        object.member("a_count", members["a_count"])
+                        object.member("b_name", members["b_name"])
+                        object.member("c_list", members["c_list"])
+                    })
+                default:
+                    Issue.record("the generator makes only arrays and objects")
+                }
+            }
+        }
+        for _ in 0..<500 {
+            let first = array(0)
+            let second = array(0)
+            var writer = CanonicalObjectWriter(overrides: [(key: "m_seq", value: .integer(7))])
+            writer.member("alpha", "x")
+            writer.member("first", array: { write(first, into: &$0) })
+            writer.member("second", array: { write(second, into: &$0) })
+            writer.member("z_last", Int64(1))
+            let expected = CanonicalJSON.object([
+                "alpha": .string("x"), "first": .array(first), "m_seq": .integer(7), "second": .array(second), "z_last": .integer(1),
+            ]).canonicalBytes()
+            #expect(writer.finish() == expected)
+        }
+    }
 }
