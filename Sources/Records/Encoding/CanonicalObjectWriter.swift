@@ -137,9 +137,9 @@ public struct CanonicalObjectWriter {
 
     /// A nested object whose members `write` gives in canonical order (no overrides, no marker inside).
     public mutating func member(_ key: StaticString, object write: (inout CanonicalObjectWriter) -> Void) {
-        guard beginObject(key) else { return }
-        write(&self)
-        endObject()
+        guard begin(key) else { return }
+        nested(UInt8(ascii: "{"), UInt8(ascii: "}"), write)
+        end()
     }
 
     /// A nested object that `value` writes itself; nothing for nil.
@@ -148,9 +148,11 @@ public struct CanonicalObjectWriter {
     /// method of the record) captured the whole record, so every CDR was copied and destroyed once more per seal
     /// (`initializeWithCopy for CallDetailRecord` in the writer thread's profile).
     public mutating func member(_ key: StaticString, object value: (some CanonicalBlockValue)?) {
-        guard let value, beginObject(key) else { return }
+        guard let value, begin(key) else { return }
+        open(UInt8(ascii: "{"))
         value.writeCanonicalMembers(into: &self)
-        endObject()
+        close(UInt8(ascii: "}"))
+        end()
     }
 
     /// An array member whose elements `write` gives with `element(object:)` / `element(array:)`, in order; `[]`
@@ -180,13 +182,21 @@ public struct CanonicalObjectWriter {
 
     // `open`, what `write` gives, `close`. While `write` runs the writer is one level deeper (no overrides, no
     // marker) and `empty` means nothing written at this level yet; after it, the enclosing level is not empty.
-    private mutating func nested(_ open: UInt8, _ close: UInt8, _ write: (inout CanonicalObjectWriter) -> Void) {
-        output.append(open)
+    private mutating func nested(_ opening: UInt8, _ closing: UInt8, _ write: (inout CanonicalObjectWriter) -> Void) {
+        open(opening)
+        write(&self)
+        close(closing)
+    }
+
+    private mutating func open(_ bracket: UInt8) {
+        output.append(bracket)
         empty = true
         depth += 1
-        write(&self)
+    }
+
+    private mutating func close(_ bracket: UInt8) {
         depth -= 1
-        output.append(close)
+        output.append(bracket)
         empty = false
     }
 
@@ -195,21 +205,6 @@ public struct CanonicalObjectWriter {
             output.append(UInt8(ascii: ","))
         }
         empty = false
-    }
-
-    private mutating func beginObject(_ key: StaticString) -> Bool {
-        guard begin(key) else { return false }
-        output.append(UInt8(ascii: "{"))
-        empty = true
-        depth += 1
-        return true
-    }
-
-    private mutating func endObject() {
-        depth -= 1
-        empty = false
-        output.append(UInt8(ascii: "}"))
-        end()
     }
 
     /// A member whose key is not a literal (the default `writeCanonicalMembers`, which sorts `canonicalJSON()`);

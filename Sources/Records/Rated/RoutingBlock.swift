@@ -129,20 +129,19 @@ public struct RoutingBlock: CanonicalBlockValue {
         var groups: [CanonicalJSON] = []
         // Groups are numbered from 0 without gaps: the last one's number says how many there are.
         groups.reserveCapacity((candidates.last?.group ?? -1) + 1)
-        var current: [CanonicalJSON] = []
-        var currentGroup = candidates.first?.group
-        for candidate in candidates {
-            if candidate.group != currentGroup {
-                groups.append(.array(current))
-                current = []
-                currentGroup = candidate.group
-            }
-            current.append(candidate.canonicalJSON)
-        }
-        if !current.isEmpty {
-            groups.append(.array(current))
-        }
+        forEachGroup { group in groups.append(.array(group.map(\.canonicalJSON))) }
         return .array(groups)
+    }
+
+    /// Calls `body` with each bid group's candidates, in order: a new group starts where `group` changes.
+    private func forEachGroup(_ body: (ArraySlice<Candidate>) -> Void) {
+        var start = 0
+        while start < candidates.count {
+            var end = start + 1
+            while end < candidates.count && candidates[end].group == candidates[start].group { end += 1 }
+            body(candidates[start..<end])
+            start = end
+        }
     }
 
     public func canonicalJSON() -> CanonicalJSON {
@@ -170,17 +169,12 @@ public struct RoutingBlock: CanonicalBlockValue {
             }
         })
         writer.member("groups", array: { array in
-            // A new group starts where `group` changes.
-            var start = 0
-            while start < candidates.count {
-                var end = start + 1
-                while end < candidates.count && candidates[end].group == candidates[start].group { end += 1 }
+            forEachGroup { candidates in
                 array.element(array: { group in
-                    for candidate in candidates[start..<end] {
+                    for candidate in candidates {
                         group.element(object: { candidate.writeCanonicalMembers(into: &$0) })
                     }
                 })
-                start = end
             }
         })
         writer.member("pdd_budget_spent", pddBudgetSpent.map(CanonicalJSON.bool))

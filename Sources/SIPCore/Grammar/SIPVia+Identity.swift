@@ -14,10 +14,7 @@ extension SIPVia {
         public var hasRport: Bool
 
         /// `host:port` as written, like `SIPVia.sentBy`.
-        public var sentBy: String {
-            if let port { return "\(host):\(port)" }
-            return host
-        }
+        public var sentBy: String { SIPVia.sentBy(host: host, port: port) }
     }
 
     /// The identity of this Via element.
@@ -45,18 +42,6 @@ extension SIPVia {
             guard let scanned = try? scan(bytes, bytes.all) else { return nil }
             return SIPParameters.value(named: "branch", in: bytes, scanned.parameters) ?? nil
         }
-    }
-}
-
-extension SIPRequest {
-    /// The topmost Via's identity (`topVia?.identity`), read without building the Via.
-    public var topViaIdentity: SIPVia.Identity? {
-        headers.firstValue(.via).flatMap { SIPVia.identity(in: $0) }
-    }
-
-    /// The topmost Via's branch (`topVia?.branch`), read without building the Via.
-    public var topViaBranch: String? {
-        headers.firstValue(.via).flatMap { SIPVia.branch(in: $0) }
     }
 }
 

@@ -82,7 +82,9 @@ public struct SIPVia: Sendable, Hashable, CustomStringConvertible {
     public var branch: String? { parameters["branch"] ?? nil }
 
     /// `host:port` as written in sent-by (port 5060 implied when absent is *not* filled in).
-    public var sentBy: String {
+    public var sentBy: String { Self.sentBy(host: host, port: port) }
+
+    static func sentBy(host: String, port: Int?) -> String {
         if let port { return "\(host):\(port)" }
         return host
     }

@@ -98,7 +98,7 @@ public struct SIPHeaders: Sendable, Hashable, Sequence {
     public mutating func remove(_ name: SIPHeaderName) {
         // Looked for first: `removeAll(where:)` copies a list shared with another message (a request the B2BUA
         // copied) even when it removes nothing.
-        guard fields.contains(where: { $0.key == name }) else { return }
+        guard contains(name) else { return }
         fields.removeAll { $0.key == name }
     }
 

@@ -3,15 +3,24 @@ public import NIOCore
 extension SIPRequest {
     /// Writes the request as wire bytes. Headers are written as stored (name spelling kept).
     public func serialize(into buffer: inout ByteBuffer) {
-        guard writeHead(into: &buffer) else { return serializePiecewise(into: &buffer) }
+        serialize(into: &buffer, headBytes: headBytes)
+    }
+
+    private func serialize(into buffer: inout ByteBuffer, headBytes: Int) {
+        guard writeHead(into: &buffer, capacity: headBytes) else { return serializePiecewise(into: &buffer) }
         var body = body
         buffer.writeBuffer(&body)
     }
 
-    /// The start line and header section in one span; false, nothing written, when the size computed was short.
-    func writeHead(into buffer: inout ByteBuffer) -> Bool {
-        let head = method.token.utf8.count + 1 + uri.textLength + 10 + SIPSerializer.headerSectionBytes(headers, body)
-        return SIPSerializer.writeHead(capacity: head, into: &buffer) { out in
+    /// The bytes of the start line and header section: what `writeHead` writes, or one more (the URI's length
+    /// counts the longest scheme prefix).
+    var headBytes: Int {
+        method.token.utf8.count + 1 + uri.textLength + 10 + SIPSerializer.headerSectionBytes(headers, body)
+    }
+
+    /// The start line and header section in one span; false, nothing written, when `capacity` was short.
+    func writeHead(into buffer: inout ByteBuffer, capacity: Int) -> Bool {
+        SIPSerializer.writeHead(capacity: capacity, into: &buffer) { out in
             out.write(method.token)
             out.write(" ")
             // Written in place, as `uri.description` spells it, without building that string first.
@@ -31,10 +40,11 @@ extension SIPRequest {
         SIPSerializer.writeHeadersAndBody(headers, body, into: &buffer)
     }
 
-    /// The request as a new buffer.
+    /// The request as a new buffer, of its exact size (the head's size is counted once, for both).
     public func serialized(allocator: ByteBufferAllocator = ByteBufferAllocator()) -> ByteBuffer {
-        var buffer = allocator.buffer(capacity: 16 + method.token.utf8.count + uri.textLength + SIPSerializer.headerBytes(headers) + body.readableBytes)
-        serialize(into: &buffer)
+        let head = headBytes
+        var buffer = allocator.buffer(capacity: head + body.readableBytes)
+        serialize(into: &buffer, headBytes: head)
         return buffer
     }
 }
@@ -42,15 +52,23 @@ extension SIPRequest {
 extension SIPResponse {
     /// Writes the response as wire bytes.
     public func serialize(into buffer: inout ByteBuffer) {
-        guard writeHead(into: &buffer) else { return serializePiecewise(into: &buffer) }
+        serialize(into: &buffer, headBytes: headBytes)
+    }
+
+    private func serialize(into buffer: inout ByteBuffer, headBytes: Int) {
+        guard writeHead(into: &buffer, capacity: headBytes) else { return serializePiecewise(into: &buffer) }
         var body = body
         buffer.writeBuffer(&body)
     }
 
-    /// The status line and header section in one span; false, nothing written, when the size computed was short.
-    func writeHead(into buffer: inout ByteBuffer) -> Bool {
-        let head = 8 + SIPDecimalText.length(statusCode) + 1 + reasonPhrase.utf8.count + 2 + SIPSerializer.headerSectionBytes(headers, body)
-        return SIPSerializer.writeHead(capacity: head, into: &buffer) { out in
+    /// The bytes of the status line and header section (`writeHead` writes exactly these).
+    var headBytes: Int {
+        8 + SIPDecimalText.length(statusCode) + 1 + reasonPhrase.utf8.count + 2 + SIPSerializer.headerSectionBytes(headers, body)
+    }
+
+    /// The status line and header section in one span; false, nothing written, when `capacity` was short.
+    func writeHead(into buffer: inout ByteBuffer, capacity: Int) -> Bool {
+        SIPSerializer.writeHead(capacity: capacity, into: &buffer) { out in
             out.write("SIP/2.0 ")
             out.write(decimal: statusCode)
             out.write(" ")
@@ -70,10 +88,11 @@ extension SIPResponse {
         SIPSerializer.writeHeadersAndBody(headers, body, into: &buffer)
     }
 
-    /// The response as a new buffer.
+    /// The response as a new buffer, of its exact size (the head's size is counted once, for both).
     public func serialized(allocator: ByteBufferAllocator = ByteBufferAllocator()) -> ByteBuffer {
-        var buffer = allocator.buffer(capacity: 64 + reasonPhrase.utf8.count + SIPSerializer.headerBytes(headers) + body.readableBytes)
-        serialize(into: &buffer)
+        let head = headBytes
+        var buffer = allocator.buffer(capacity: head + body.readableBytes)
+        serialize(into: &buffer, headBytes: head)
         return buffer
     }
 }
@@ -88,14 +107,6 @@ extension SIPMessage {
 }
 
 enum SIPSerializer {
-    // The exact size of the header lines, so a message is written into one allocation without regrowing
-    // (an INVITE with SDP is well over a fixed first guess of 512 bytes).
-    static func headerBytes(_ headers: SIPHeaders) -> Int {
-        var total = 40  // the blank line and a Content-Length the serializer may add
-        for field in headers.fields { total += field.name.utf8.count + field.value.utf8.count + 4 }
-        return total
-    }
-
     /// Writes a message's start line and header section (everything before the body) in one span of `buffer`:
     /// each ByteBuffer write checks capacity and goes through the buffer's storage object, whose fields are checked
     /// for exclusivity at run time; a message was some forty of them. Returns false, having written nothing, when
