@@ -44,8 +44,12 @@ struct DataDirectoryLock: Sendable {
         return DataDirectoryLock(descriptor: descriptor)
     }
 
-    /// Releases the lock.
+    /// Releases the lock. Unlocks before closing: an `flock` belongs to the open file description, and a child that
+    /// any thread of this process is forking holds a copy of every descriptor until its exec (where close-on-exec
+    /// acts). A bare `close` would leave the lock held through that copy, and a sink reopened at once in the same
+    /// process (a restart in the tests, which start servers all the time) would find its own directory locked.
     func release() {
+        _ = flock(descriptor, LOCK_UN)
         _ = systemClose(descriptor)
     }
 }
