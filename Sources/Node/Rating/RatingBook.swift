@@ -47,21 +47,23 @@ public final class RatingBook {
     /// `plan` of a destination already reduced to its digits by `RoutingDestination` (nil: not a number), as the engine
     /// has it from the Request-URI: not extracted a second time.
     func plan(customerID: String, digits: String?, at timeMicros: Int64, service: RatingService) -> RoutingDecision {
-        guard let deck = self.snapshot.customers[customerID]?.deck(for: service) else {
+        guard let trunk = self.snapshot.customers[customerID], trunk.rates(service) else {
             return .unrated
         }
         guard let digits,
-              let customer = deck.match(digits, at: timeMicros),
+              let customer = trunk.match(digits, at: timeMicros, service: service),
               customer.entry.unit == service.priceUnit
         else {
             return .noRate
         }
         self.candidates.removeAll(keepingCapacity: true)
-        for (position, provider) in self.snapshot.providers.enumerated() {
+        // By index, not `for provider in`: that copies every trunk (its id, decks and counters) for each call.
+        let providers = self.snapshot.providers
+        for position in providers.indices {
             let slot = self.slots[position]
             self.candidates.append(LCRCandidate(
-                providerID: provider.id,
-                match: provider.deck(for: service)?.match(digits, at: timeMicros),
+                providerID: providers[position].id,
+                match: providers[position].match(digits, at: timeMicros, service: service),
                 health: self.health[slot].snapshot(at: timeMicros),
                 capacity: self.capacities[slot]?.verdict(at: timeMicros) ?? .available
             ))

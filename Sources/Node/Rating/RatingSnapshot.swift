@@ -16,10 +16,20 @@ public struct RatingSnapshot: Sendable {
         /// A fresh counter for `limits` (nil: no limit), copied into a book that has none for this provider yet.
         var capacity: ProviderCapacity?
 
-        func deck(for service: RatingService) -> RateDeck? {
+        /// Whether the trunk has a deck for `service`. It and `match` read the deck where it lies: returning the deck
+        /// (five references) would copy it on every call.
+        func rates(_ service: RatingService) -> Bool {
             switch service {
-            case .voice: self.perMinute
-            case .message: self.perMessage
+            case .voice: self.perMinute != nil
+            case .message: self.perMessage != nil
+            }
+        }
+
+        /// The longest-prefix match in the deck for `service` (nil: no deck, or no prefix matches).
+        func match(_ digits: String, at timeMicros: Int64, service: RatingService) -> RateMatch? {
+            switch service {
+            case .voice: self.perMinute?.match(digits, at: timeMicros)
+            case .message: self.perMessage?.match(digits, at: timeMicros)
             }
         }
     }

@@ -45,17 +45,19 @@ extension B2BUASession {
         let callID = engine.ids.callID()
         let fromTag = engine.ids.tag()
         let branch = engine.ids.branch()
-        let outbound = MessageFactory.outbound(
+        var outbound = MessageFactory.outbound(
             from: aRequest, originalFrom: aFrom, originalTo: aTo, provider: provider, local: local, callID: callID, fromTag: fromTag,
             branch: branch, userAgent: userAgent
         )
-        var request = outbound.request
         let negotiation = bidFor(planned)
+        // Edited where it lies: a `var request = outbound.request` would share the header list and copy it (every
+        // line retained) on the first append.
         if let negotiation {
-            BFHeaders.addBid(negotiation, to: &request)
+            BFHeaders.addBid(negotiation, to: &outbound.request)
         } else {
-            BFHeaders.removeAll(from: &request)
+            BFHeaders.removeAll(from: &outbound.request)
         }
+        let request = outbound.request
         let attempt = ProviderAttempt(number: attemptCount, planned: planned, callID: callID, fromTag: fromTag, request: request)
         attempt.negotiation = negotiation
         attempt.startedAt = engine.now()

@@ -61,7 +61,8 @@ enum MessageFactory {
             headers.append("Contact", contact(local))
         }
         headers.append("User-Agent", userAgent)
-        var request = SIPRequest(method: method, uri: dialog.remoteTarget, headers: headers)
+        // `consume`: the list moves into the request, so the appends below grow it in place instead of copying it.
+        var request = SIPRequest(method: method, uri: dialog.remoteTarget, headers: consume headers)
         if let original {
             HeaderPolicy.copyEndToEnd(original.headers, into: &request.headers)
             request.body = original.body
@@ -97,7 +98,8 @@ enum MessageFactory {
         let hops = original.headers[.maxForwards].flatMap { Int($0) }.map { max(0, min(70, $0 - 1)) } ?? 70
 
         // The node's eight lines, the end-to-end ones copied from the customer's request, and Content-Length.
-        var headers = SIPHeaders(reservingCapacity: 9 + original.headers.count)
+        // Room for the bid lines the session adds (BFHeaders.addBid, five) without growing the list.
+        var headers = SIPHeaders(reservingCapacity: 14 + original.headers.count)
         headers.append("Via", via(local, branch: branch))
         headers.append("Max-Forwards", String(hops))
         headers.append("From", from.description)
@@ -106,7 +108,7 @@ enum MessageFactory {
         headers.append("CSeq", "1 \(original.method.token)")
         if original.method == .invite { headers.append("Contact", contact(local)) }
         headers.append("User-Agent", userAgent)
-        var request = SIPRequest(method: original.method, uri: uri, headers: headers)
+        var request = SIPRequest(method: original.method, uri: uri, headers: consume headers)
         HeaderPolicy.copyEndToEnd(original.headers, into: &request.headers)
         request.body = original.body
         request.headers.append("Content-Length", String(original.body.readableBytes))

@@ -19,7 +19,9 @@ extension SIPResponse {
                 continue
             }
         }
-        self.init(statusCode: statusCode, reasonPhrase: reasonPhrase, headers: headers)
+        // `consume`: callers append to the reply (Contact, Server, end-to-end lines); a list still shared with this
+        // local would be copied, every line retained, on the first append.
+        self.init(statusCode: statusCode, reasonPhrase: reasonPhrase, headers: consume headers)
     }
 }
 
