@@ -86,15 +86,17 @@ enum MessageFactory {
         from original: SIPRequest, originalFrom: SIPNameAddress?, originalTo: SIPNameAddress?, provider: ProviderTarget,
         local: LocalAddress, callID: String, fromTag: String, branch: String, userAgent: String
     ) -> Outbound {
-        let dialed = original.uri.user ?? originalTo?.uri.user
+        // Each part read once: every `originalFrom?.uri.user` copied the whole name-address (and its URI) first.
+        let fromUser = originalFrom?.uri.user, fromDisplayName = originalFrom?.displayName
+        let toUser = originalTo?.uri.user, toDisplayName = originalTo?.displayName
+        let dialed = original.uri.user ?? toUser
         var uri = SIPURI(scheme: .sip, user: dialed, host: provider.host, port: provider.port)
         if provider.destination.transport == .tcp { uri.parameters.set("transport", "tcp") }
-        var fromURI = SIPURI(scheme: .sip, user: originalFrom?.uri.user, host: local.host)
-        if originalFrom?.uri.scheme == .tel { fromURI.user = originalFrom?.uri.user }
-        var from = SIPNameAddress(displayName: originalFrom?.displayName, uri: fromURI)
+        let fromURI = SIPURI(scheme: .sip, user: fromUser, host: local.host)
+        var from = SIPNameAddress(displayName: fromDisplayName, uri: fromURI)
         from.tag = fromTag
-        let toURI = SIPURI(scheme: .sip, user: originalTo?.uri.user ?? dialed, host: provider.host)
-        let to = SIPNameAddress(displayName: originalTo?.displayName, uri: toURI)
+        let toURI = SIPURI(scheme: .sip, user: toUser ?? dialed, host: provider.host)
+        let to = SIPNameAddress(displayName: toDisplayName, uri: toURI)
         let hops = original.headers[.maxForwards].flatMap { Int($0) }.map { max(0, min(70, $0 - 1)) } ?? 70
 
         // The node's eight lines, the end-to-end ones copied from the customer's request, and Content-Length.
