@@ -57,16 +57,18 @@ public final class RatingBook {
             return .noRate
         }
         self.candidates.removeAll(keepingCapacity: true)
-        // By index, not `for provider in`: that copies every trunk (its id, decks and counters) for each call.
-        let providers = self.snapshot.providers
-        for position in providers.indices {
-            let slot = self.slots[position]
-            self.candidates.append(LCRCandidate(
-                providerID: providers[position].id,
-                match: providers[position].match(digits, at: timeMicros, service: service),
-                health: self.health[slot].snapshot(at: timeMicros),
-                capacity: self.capacities[slot]?.verdict(at: timeMicros) ?? .available
-            ))
+        // Through the buffer: `for provider in`, or even `providers[position].id`, copied every trunk (its id, both
+        // decks, its counters: a dozen references) for each call.
+        self.snapshot.providers.withUnsafeBufferPointer { providers in
+            for position in providers.indices {
+                let slot = self.slots[position]
+                self.candidates.append(LCRCandidate(
+                    providerID: providers[position].id,
+                    match: providers[position].match(digits, at: timeMicros, service: service),
+                    health: self.health[slot].snapshot(at: timeMicros),
+                    capacity: self.capacities[slot]?.verdict(at: timeMicros) ?? .available
+                ))
+            }
         }
         let route: RatedRoute
         do {

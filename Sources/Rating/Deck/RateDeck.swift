@@ -1,7 +1,10 @@
 /// A validated, immutable rate deck: rows indexed for longest-prefix match at an instant.
 ///
 /// Build one with `RateDeckLoader`; a deck that exists is valid (no bad row, no duplicate, no overlap).
-public struct RateDeck: Sendable {
+///
+/// A class because it is immutable and shared: the node's trunks hold their decks, and every call reads each
+/// provider's trunk. As a struct, each such read copied the deck's five references (name, version, rows, index).
+public final class RateDeck: Sendable {
     /// The deck's name (its file name).
     public let name: String
     /// `<name>#<rows>#<fnv1a-64>`, stable for the same content (`RateDeckVersion`).
