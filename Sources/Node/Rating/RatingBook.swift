@@ -57,18 +57,15 @@ public final class RatingBook {
             return .noRate
         }
         self.candidates.removeAll(keepingCapacity: true)
-        // Through the buffer: `for provider in`, or even `providers[position].id`, copied every trunk (its id, both
-        // decks, its counters: a dozen references) for each call.
-        self.snapshot.providers.withUnsafeBufferPointer { providers in
-            for position in providers.indices {
-                let slot = self.slots[position]
-                self.candidates.append(LCRCandidate(
-                    providerID: providers[position].id,
-                    match: providers[position].match(digits, at: timeMicros, service: service),
-                    health: self.health[slot].snapshot(at: timeMicros),
-                    capacity: self.capacities[slot]?.verdict(at: timeMicros) ?? .available
-                ))
-            }
+        // Each trunk is copied here (a buffer pointer does not avoid it); RateDeck being a class keeps that cheap.
+        for (position, provider) in self.snapshot.providers.enumerated() {
+            let slot = self.slots[position]
+            self.candidates.append(LCRCandidate(
+                providerID: provider.id,
+                match: provider.match(digits, at: timeMicros, service: service),
+                health: self.health[slot].snapshot(at: timeMicros),
+                capacity: self.capacities[slot]?.verdict(at: timeMicros) ?? .available
+            ))
         }
         let route: RatedRoute
         do {

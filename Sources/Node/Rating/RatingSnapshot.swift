@@ -16,8 +16,7 @@ public struct RatingSnapshot: Sendable {
         /// A fresh counter for `limits` (nil: no limit), copied into a book that has none for this provider yet.
         var capacity: ProviderCapacity?
 
-        /// Whether the trunk has a deck for `service`. It and `match` read the deck where it lies: returning the deck
-        /// (five references) would copy it on every call.
+        /// Whether the trunk has a deck for `service`.
         func rates(_ service: RatingService) -> Bool {
             switch service {
             case .voice: self.perMinute != nil
