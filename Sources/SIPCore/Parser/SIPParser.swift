@@ -120,13 +120,15 @@ public struct SIPParser: Sendable {
             } else {
                 field = try parseHeaderLine(value)
             }
-            fields.append(field)
+            // `consume`: moved into the list. A plain append copied the line (name, key and value retained) and
+            // released the local at the end of the iteration.
+            fields.append(consume field)
             guard fields.count <= limits.maxHeaderCount else {
                 throw SIPParseError(.tooManyHeaders, "more than \(limits.maxHeaderCount) header lines")
             }
             cursor = next
         }
-        return (startLine, SIPHeaders(fields), cursor)
+        return (startLine, SIPHeaders(consume fields), cursor)
     }
 
     private struct LineBounds {
