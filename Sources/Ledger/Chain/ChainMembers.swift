@@ -21,9 +21,8 @@ struct ChainMembers: Sendable {
 
     /// The fields of the record following `prevHash`, numbered `seq`.
     mutating func set(prevHash: LedgerHash, seq: UInt64) {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: LedgerHash.byteCount * 2) { hex in
-            prevHash.writeHex(into: hex)
-            members[Self.prevHashIndex].setString(utf8: UnsafeBufferPointer(hex))
+        members[Self.prevHashIndex].setString(plainCount: LedgerHash.byteCount * 2) { hex in
+            prevHash.writeHex(into: UnsafeMutableBufferPointer(start: hex, count: LedgerHash.byteCount * 2))
         }
         // Sequence numbers stay far below 2^53, the range RFC 8785 integers keep exactly.
         members[Self.seqIndex].setInteger(Int64(clamping: seq))

@@ -279,7 +279,7 @@ public struct CanonicalObjectWriter {
     private mutating func notePendingFirstByte() {
         var lowest = Self.nothingPending
         if nextOverride < overrides.count {
-            lowest = UInt16(overrides[nextOverride].keyUTF8.first ?? 0)
+            lowest = UInt16(overrides[nextOverride].keyFirstByte)
         }
         if let marker, !markerPlaced {
             lowest = Swift.min(lowest, UInt16(marker.withUTF8Buffer { $0.first ?? 0 }))
@@ -292,7 +292,8 @@ public struct CanonicalObjectWriter {
         guard let pending = overriddenValue else { return }
         overriddenValue = nil
         let override = overrides[pending.override]
-        guard !output.written(from: pending.start, equals: override.encodedValue) else { return }
+        let same = override.encodedValue.withUnsafeBufferPointer { output.written(from: pending.start, equals: $0) }
+        guard !same else { return }
         output.truncate(to: pending.start)
         override.encodedValue.withUnsafeBufferPointer { output.append($0) }
         replacedKeys.append(override.key)
@@ -341,7 +342,12 @@ public struct CanonicalObjectWriter {
 
     // Where key `a` sorts against key `b` in RFC 8785 order (UTF-16 code units).
     static func order(of a: UnsafeBufferPointer<UInt8>, against b: UnsafeBufferPointer<UInt8>) -> KeyOrder {
-        if a.count == b.count, a.elementsEqual(b) {
+        if a.count == b.count, let left = a.baseAddress, let right = b.baseAddress,
+            CanonicalOutput.equalBytes(left, right, count: a.count)
+        {
+            return .same
+        }
+        if a.isEmpty, b.isEmpty {
             return .same
         }
         if let precedes = CanonicalJSON.precedesByUTF8(a, b) {

@@ -29,6 +29,27 @@ extension CanonicalOutput {
         }
     }
 
+    /// Whether the `count` bytes at `a` and `b` are equal: compared a word at a time, the last word overlapping.
+    static func equalBytes(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, count: Int) -> Bool {
+        let left = UnsafeRawPointer(a)
+        let right = UnsafeRawPointer(b)
+        guard count >= 8 else {
+            for index in 0..<count where a[index] != b[index] {
+                return false
+            }
+            return true
+        }
+        var offset = 0
+        while count - offset > 8 {
+            guard left.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                == right.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            else { return false }
+            offset += 8
+        }
+        return left.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+            == right.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+    }
+
     // Beyond this many bytes memmove's own word loop wins.
     private static let inlineLimit = 64
 }

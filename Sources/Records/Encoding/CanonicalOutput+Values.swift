@@ -124,13 +124,13 @@ extension CanonicalOutput {
     }
 
     // A sign and 19 digits (`Int64.min`).
-    private static let maxIntegerCount = 20
+    static let maxIntegerCount = 20
 
     // The digits of `value` at `out`, returning their count: written right to left, two per division, into a
     // buffer on the stack, then copied with word stores. Counting the digits first took a comparison per digit
     // (16 for a time in microseconds) and a mispredicted branch at the end.
     @inline(__always)
-    private static func putInteger(_ value: Int64, at out: UnsafeMutablePointer<UInt8>) -> Int {
+    static func putInteger(_ value: Int64, at out: UnsafeMutablePointer<UInt8>) -> Int {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxIntegerCount) { buffer in
             guard let digits = buffer.baseAddress else { return 0 }
             var start = maxIntegerCount

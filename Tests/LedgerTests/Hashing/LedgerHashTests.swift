@@ -28,3 +28,26 @@ import Testing
         #expect(LedgerHash.zero.bytes == [UInt8](repeating: 0, count: 32))
     }
 }
+
+@Suite struct LedgerHashHexTests {
+    // The hex written four bytes at a time against the standard library's formatter, over seeded hashes.
+    @Test func hexIsTwoLowerCaseDigitsPerByte() {
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        var wrong: [String] = []
+        for _ in 0..<2_000 {
+            let bytes = (0..<LedgerHash.byteCount).map { _ in
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return UInt8(truncatingIfNeeded: state >> 56)
+            }
+            guard let hash = LedgerHash(bytes: bytes) else { continue }
+            let reference = bytes.map { $0 < 16 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+            if hash.hex != reference {
+                wrong.append(reference)
+            }
+            if LedgerHash(hex: reference) != hash {
+                wrong.append(reference)
+            }
+        }
+        #expect(wrong.isEmpty, "wrong hex for \(wrong.prefix(3))")
+    }
+}
