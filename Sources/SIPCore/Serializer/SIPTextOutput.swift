@@ -44,6 +44,9 @@ struct SIPUTF8Writer: SIPTextOutput {
         self.storage = storage
     }
 
+    // Inlined: the serializer passes each header line's name and value straight from the list's buffer, and a
+    // call the compiler cannot see into made it retain and release each string around the call.
+    @inline(__always)
     mutating func write(_ text: String) {
         let copied: Bool? = text.utf8.withContiguousStorageIfAvailable { utf8 in
             append(UnsafeRawBufferPointer(utf8))
