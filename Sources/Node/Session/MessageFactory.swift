@@ -92,11 +92,14 @@ enum MessageFactory {
         let dialed = original.uri.user ?? toUser
         var uri = SIPURI(scheme: .sip, user: dialed, host: provider.host, port: provider.port)
         if provider.destination.transport == .tcp { uri.parameters.set("transport", "tcp") }
+        // The URIs' texts (for the CDR) taken first, so the URIs can move into their name-addresses uncopied.
         let fromURI = SIPURI(scheme: .sip, user: fromUser, host: local.host)
-        var from = SIPNameAddress(displayName: fromDisplayName, uri: fromURI)
+        let fromURIText = fromURI.description
+        var from = SIPNameAddress(displayName: fromDisplayName, uri: consume fromURI)
         from.tag = fromTag
         let toURI = SIPURI(scheme: .sip, user: toUser ?? dialed, host: provider.host)
-        let to = SIPNameAddress(displayName: toDisplayName, uri: toURI)
+        let toURIText = toURI.description
+        let to = SIPNameAddress(displayName: toDisplayName, uri: consume toURI)
         let hops = original.headers[.maxForwards].flatMap { Int($0) }.map { max(0, min(70, $0 - 1)) } ?? 70
 
         // The node's eight lines, the end-to-end ones copied from the customer's request, and Content-Length.
@@ -110,11 +113,11 @@ enum MessageFactory {
         headers.append("CSeq", "1 \(original.method.token)")
         if original.method == .invite { headers.append("Contact", contact(local)) }
         headers.append("User-Agent", userAgent)
-        var request = SIPRequest(method: original.method, uri: uri, headers: consume headers)
+        var request = SIPRequest(method: original.method, uri: consume uri, headers: consume headers)
         HeaderPolicy.copyEndToEnd(original.headers, into: &request.headers)
         request.body = original.body
         request.headers.append("Content-Length", String(original.body.readableBytes))
-        return Outbound(request: request, fromURI: fromURI.description, toURI: toURI.description)
+        return Outbound(request: request, fromURI: fromURIText, toURI: toURIText)
     }
 
     /// A response on the customer leg that relays a provider-leg response (code, reason, body, end-to-end headers).
