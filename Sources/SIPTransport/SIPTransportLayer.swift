@@ -115,13 +115,13 @@ public final class SIPTransportLayer: @unchecked Sendable {
         eventLoop.preconditionInEventLoop()
         switch destination.transport {
         case .udp:
-            guard let socket = udpSocket(for: destination.address), socket.sender.isOpen else {
+            guard let sender = udpSender(for: destination.address), sender.isOpen else {
                 reportSendFailure(destination, SIPTransportError(.noListener, "no UDP socket to send from"))
                 return
             }
             counters.sent += 1
-            socket.sender.enqueue(bytes, to: destination)
-            if socket.sender.queuedCount >= Self.datagramsPerBatch {
+            sender.enqueue(bytes, to: destination)
+            if sender.queuedCount >= Self.datagramsPerBatch {
                 flushDatagrams()
             } else if !flushScheduled {
                 // Runs after the loop has handled this tick's readable events, so their answers leave together.
@@ -292,9 +292,10 @@ public final class SIPTransportLayer: @unchecked Sendable {
         }
     }
 
-    private func udpSocket(for address: SocketAddress) -> UDPSocket? {
-        if udpSockets.count == 1 { return udpSockets[0] }
-        return udpSockets.first { $0.family == address.protocol } ?? udpSockets.first
+    // The sender alone: a whole `UDPSocket` copy retained its channel too, on every datagram sent.
+    private func udpSender(for address: SocketAddress) -> UDPDatagramSender? {
+        if udpSockets.count == 1 { return udpSockets[0].sender }
+        return (udpSockets.first { $0.family == address.protocol } ?? udpSockets.first)?.sender
     }
 
     private func reportSendFailure(_ destination: SIPDestination, _ error: any Error) {
