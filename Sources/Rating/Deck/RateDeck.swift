@@ -3,7 +3,8 @@
 /// Build one with `RateDeckLoader`; a deck that exists is valid (no bad row, no duplicate, no overlap).
 ///
 /// A class because it is immutable and shared: the node's trunks hold their decks, and every call reads each
-/// provider's trunk. As a struct, each such read copied the deck's five references (name, version, rows, index).
+/// provider's trunk. As a struct, each such read copied the deck's five references (name, version, rows, and the
+/// index's two).
 public final class RateDeck: Sendable {
     /// The deck's name (its file name).
     public let name: String
