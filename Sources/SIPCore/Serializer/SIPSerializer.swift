@@ -3,13 +3,7 @@ public import NIOCore
 extension SIPRequest {
     /// Writes the request as wire bytes. Headers are written as stored (name spelling kept).
     public func serialize(into buffer: inout ByteBuffer) {
-        serialize(into: &buffer, headBytes: headBytes)
-    }
-
-    private func serialize(into buffer: inout ByteBuffer, headBytes: Int) {
-        guard writeHead(into: &buffer, capacity: headBytes) else { return serializePiecewise(into: &buffer) }
-        var body = body
-        buffer.writeBuffer(&body)
+        writeWire(into: &buffer, headBytes: headBytes)
     }
 
     /// The bytes of the start line and header section: what `writeHead` writes, or one more (the URI's length
@@ -40,25 +34,16 @@ extension SIPRequest {
         SIPSerializer.writeHeadersAndBody(headers, body, into: &buffer)
     }
 
-    /// The request as a new buffer, of its exact size (the head's size is counted once, for both).
+    /// The request as a new buffer, of its exact size.
     public func serialized(allocator: ByteBufferAllocator = ByteBufferAllocator()) -> ByteBuffer {
-        let head = headBytes
-        var buffer = allocator.buffer(capacity: head + body.readableBytes)
-        serialize(into: &buffer, headBytes: head)
-        return buffer
+        wireBuffer(allocator: allocator)
     }
 }
 
 extension SIPResponse {
     /// Writes the response as wire bytes.
     public func serialize(into buffer: inout ByteBuffer) {
-        serialize(into: &buffer, headBytes: headBytes)
-    }
-
-    private func serialize(into buffer: inout ByteBuffer, headBytes: Int) {
-        guard writeHead(into: &buffer, capacity: headBytes) else { return serializePiecewise(into: &buffer) }
-        var body = body
-        buffer.writeBuffer(&body)
+        writeWire(into: &buffer, headBytes: headBytes)
     }
 
     /// The bytes of the status line and header section (`writeHead` writes exactly these).
@@ -88,12 +73,9 @@ extension SIPResponse {
         SIPSerializer.writeHeadersAndBody(headers, body, into: &buffer)
     }
 
-    /// The response as a new buffer, of its exact size (the head's size is counted once, for both).
+    /// The response as a new buffer, of its exact size.
     public func serialized(allocator: ByteBufferAllocator = ByteBufferAllocator()) -> ByteBuffer {
-        let head = headBytes
-        var buffer = allocator.buffer(capacity: head + body.readableBytes)
-        serialize(into: &buffer, headBytes: head)
-        return buffer
+        wireBuffer(allocator: allocator)
     }
 }
 
@@ -103,6 +85,35 @@ extension SIPMessage {
         case .request(let request): request.serialized(allocator: allocator)
         case .response(let response): response.serialized(allocator: allocator)
         }
+    }
+}
+
+/// What a request and a response each provide for serialization; `writeWire` and `wireBuffer` are the one path both
+/// take (the head in one span, the piecewise writes only when the counted size fell short, then the body).
+protocol SIPWireMessage {
+    var body: ByteBuffer { get }
+    /// The size of the start line and header section that `writeHead` needs.
+    var headBytes: Int { get }
+    func writeHead(into buffer: inout ByteBuffer, capacity: Int) -> Bool
+    func serializePiecewise(into buffer: inout ByteBuffer)
+}
+
+extension SIPRequest: SIPWireMessage {}
+extension SIPResponse: SIPWireMessage {}
+
+extension SIPWireMessage {
+    func writeWire(into buffer: inout ByteBuffer, headBytes: Int) {
+        guard writeHead(into: &buffer, capacity: headBytes) else { return serializePiecewise(into: &buffer) }
+        var body = body
+        buffer.writeBuffer(&body)
+    }
+
+    /// A new buffer of the message's exact size; the head's size is counted once, for the buffer and the writer.
+    func wireBuffer(allocator: ByteBufferAllocator) -> ByteBuffer {
+        let head = headBytes
+        var buffer = allocator.buffer(capacity: head + body.readableBytes)
+        writeWire(into: &buffer, headBytes: head)
+        return buffer
     }
 }
 
