@@ -62,6 +62,38 @@ private func pipelineBenchmarks() {
         benchmark.measurement(lineBytesMetric, averageLineBytes)
     }
 
+    // The floor under the line above: everything it does but the encoding. Each record's canonical bytes without
+    // `hash` are taken ready-made and copied into a buffer, then hashed, the line made around the `hash` member
+    // (three copies into an exactly sized array, as the chain does) and the Merkle leaf appended. No encoder can
+    // do better than this, so it shows how much of the goal (at least half the raw SHA-256 rate) the encoding
+    // itself has left to spend.
+    let unsealed = lines.map(PipelineFixture.unsealed)
+    // The floor must make exactly the chain's lines, or it measures something else.
+    for (line, (bytes, insertion)) in zip(lines, unsealed) {
+        let remade = bytes.withUnsafeBufferPointer { PipelineFixture.line($0, hash: LedgerHash.sha256($0), insertion: insertion) }
+        precondition(remade == line, "the floor benchmark's line differs from the chain's")
+    }
+    Benchmark("floor: ready-made canonical bytes → sealed line + Merkle (no encoding)", configuration: configuration) { benchmark in
+        var tree = CompactMerkleRoot()
+        var scratch = [UInt8](repeating: 0, count: 2_048)
+        for index in benchmark.scaledIterations {
+            let (bytes, insertion) = unsealed[index % unsealed.count]
+            let line = scratch.withUnsafeMutableBufferPointer { buffer in
+                bytes.withUnsafeBufferPointer { source in
+                    guard let target = buffer.baseAddress, let from = source.baseAddress else { return [UInt8]() }
+                    target.update(from: from, count: source.count)
+                    let written = UnsafeBufferPointer(start: target, count: source.count)
+                    let hash = LedgerHash.sha256(written)
+                    tree.append(recordHash: hash)
+                    return PipelineFixture.line(written, hash: hash, insertion: insertion)
+                }
+            }
+            blackHole(line)
+        }
+        blackHole(tree.root)
+        benchmark.measurement(lineBytesMetric, averageLineBytes)
+    }
+
     // The same plus the file's manifest digest (a second SHA-256 pass over the line, FileContents.add): the
     // writer's whole CPU path per record before write(2).
     Benchmark("writer path (chain + encode + file digest)", configuration: configuration) { benchmark in
@@ -256,6 +288,58 @@ enum PipelineFixture {
             }
         }
     }()
+
+    /// A sealed line's bytes without its `hash` member and newline (what the chain hashes), and where the member
+    /// went: its offset, and whether it followed a member (its comma first) or led the object (its comma last).
+    static func unsealed(_ line: [UInt8]) -> (bytes: [UInt8], insertion: (offset: Int, afterMember: Bool)) {
+        let key = Array(#""hash":""#.utf8)
+        let body = Array(line.dropLast())
+        guard let start = (0...(body.count - key.count)).first(where: { body[$0..<($0 + key.count)].elementsEqual(key) })
+        else { return (body, (body.count, false)) }
+        let memberCount = key.count + 64 + 1
+        if body[start - 1] == UInt8(ascii: ",") {
+            return (Array(body[..<(start - 1)] + body[(start + memberCount)...]), (start - 1, true))
+        }
+        return (Array(body[..<start] + body[(start + memberCount + 1)...]), (start, false))
+    }
+
+    /// The line of `bytes` with the `hash` member put in at `insertion` and a newline: three copies into an
+    /// exactly sized array, the hex written in place, as `HashChain.seal(record:)` makes it.
+    static func line(_ bytes: UnsafeBufferPointer<UInt8>, hash: LedgerHash, insertion: (offset: Int, afterMember: Bool)) -> [UInt8] {
+        let memberCount = 74
+        let total = bytes.count + memberCount + 1
+        return [UInt8](unsafeUninitializedCapacity: total) { out, initialized in
+            guard let source = bytes.baseAddress, let target = out.baseAddress else { return }
+            target.initialize(from: source, count: insertion.offset)
+            var member = target + insertion.offset
+            if insertion.afterMember {
+                member.initialize(to: UInt8(ascii: ","))
+                member += 1
+            }
+            for byte in #""hash":""#.utf8 {
+                member.initialize(to: byte)
+                member += 1
+            }
+            hash.withUnsafeBytes { digest in
+                for byte in digest {
+                    member[0] = hexDigits[Int(byte >> 4)]
+                    member[1] = hexDigits[Int(byte & 0x0F)]
+                    member += 2
+                }
+            }
+            member.initialize(to: UInt8(ascii: "\""))
+            member += 1
+            if !insertion.afterMember {
+                member.initialize(to: UInt8(ascii: ","))
+                member += 1
+            }
+            member.initialize(from: source + insertion.offset, count: bytes.count - insertion.offset)
+            target[total - 1] = UInt8(ascii: "\n")
+            initialized = total
+        }
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// The sealed lines of `records`, each chain from genesis: the bytes the writer appends.
     static let lines: [[UInt8]] = {
