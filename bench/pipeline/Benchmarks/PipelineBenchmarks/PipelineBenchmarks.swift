@@ -316,15 +316,19 @@ enum PipelineFixture {
                 member.initialize(to: UInt8(ascii: ","))
                 member += 1
             }
-            for byte in #""hash":""#.utf8 {
-                member.initialize(to: byte)
-                member += 1
+            // The key and the hex digits from literals read in place, as `HashMember.write` does.
+            (#""hash":""# as StaticString).withUTF8Buffer { key in
+                guard let keyBytes = key.baseAddress else { return }
+                member.initialize(from: keyBytes, count: key.count)
+                member += key.count
             }
-            hash.withUnsafeBytes { digest in
-                for byte in digest {
-                    member[0] = hexDigits[Int(byte >> 4)]
-                    member[1] = hexDigits[Int(byte & 0x0F)]
-                    member += 2
+            hexDigits.withUTF8Buffer { digits in
+                hash.withUnsafeBytes { digest in
+                    for byte in digest {
+                        member[0] = digits[Int(byte >> 4)]
+                        member[1] = digits[Int(byte & 0x0F)]
+                        member += 2
+                    }
                 }
             }
             member.initialize(to: UInt8(ascii: "\""))
@@ -339,7 +343,7 @@ enum PipelineFixture {
         }
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
+    private static var hexDigits: StaticString { "0123456789abcdef" }
 
     /// The sealed lines of `records`, each chain from genesis: the bytes the writer appends.
     static let lines: [[UInt8]] = {
